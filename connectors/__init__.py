@@ -1,0 +1,25 @@
+"""The connector registry: every export format kith reads, recognised by content.
+
+Order matters only where two formats could both claim a file: the more specific first.
+"""
+
+from __future__ import annotations
+
+from connectors.base import Connector, ExportFile
+from connectors.google import GoogleContactsCsv
+from connectors.linkedin import LinkedInConnections
+
+REGISTRY: tuple[Connector, ...] = (
+    LinkedInConnections(),
+    GoogleContactsCsv(),
+)
+
+SNIFF_BYTES = 65536
+
+
+def detect(file: ExportFile, head_text: str) -> Connector | None:
+    """The first connector whose ``sniff`` accepts the decoded head of ``file``."""
+    for connector in REGISTRY:
+        if connector.sniff(file.name, head_text):
+            return connector
+    return None

@@ -1,0 +1,66 @@
+"""Identity resolution: contact records in, one person per human out.
+
+The public surface the flow relies on is ``resolve`` with its config, overrides and result
+types. Everything here is pure polars/rapidfuzz: no Prefect, no DuckDB.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+LINK_SCHEMA = pl.Schema(
+    {
+        "record_id_l": pl.String,
+        "record_id_r": pl.String,
+        "decision": pl.String,  # merge | maybe | must_link | cannot_link
+        "rule": pl.String,  # which rule or comparison levels fired, human-readable
+        "score": pl.Float64,  # combined match weight
+        "details": pl.String,  # JSON: per-field level and the compared normalised values
+    }
+)
+
+HISTORY_SCHEMA = pl.Schema(
+    {"old_person_id": pl.String, "new_person_id": pl.String, "change": pl.String}
+)
+
+
+@dataclass(frozen=True)
+class ResolveConfig:
+    default_region: str = "US"  # phones without a country code
+    merge_threshold: float = 0.0
+    maybe_threshold: float = 0.0
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Hard constraints by identifier (e-mail, profile URL, handle, phone or person_id)."""
+
+    must_link: tuple[tuple[str, str], ...] = ()
+    cannot_link: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class Resolution:
+    # one row per input record: record_id, person_id, record_key (the stable identity key)
+    assignments: pl.DataFrame
+    links: pl.DataFrame = field(default_factory=lambda: LINK_SCHEMA.to_frame())
+    history: pl.DataFrame = field(default_factory=lambda: HISTORY_SCHEMA.to_frame())
+    stats: dict[str, float] = field(default_factory=dict)
+
+
+def resolve(
+    records: pl.DataFrame,
+    previous: pl.DataFrame,
+    overrides: Overrides,
+    config: ResolveConfig,
+) -> Resolution:
+    """Assign a person_id to every record.
+
+    ``records``: RECORD_SCHEMA columns plus a unique ``record_id`` (kind 'contact' only).
+    ``previous``: ``record_key, person_id`` from the last run, so IDs stay stable.
+    """
+    from pipelines.transforms.resolve.simple import resolve_exact
+
+    return resolve_exact(records, previous)
