@@ -7,11 +7,13 @@ import csv
 import io
 import json
 import re
+import zipfile
+import zlib
 from collections.abc import Sequence
 
 import polars as pl
 
-from connectors.base import FormatError
+from connectors.base import ExportFile, FormatError
 
 
 def decode(data: bytes) -> str:
@@ -30,6 +32,14 @@ def decode(data: bytes) -> str:
             else:
                 text = data.decode("cp1252", errors="replace")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_export(file: ExportFile) -> bytes:
+    """All bytes of ``file``; a damaged zip or unreadable file becomes a FormatError."""
+    try:
+        return file.read_bytes()
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error, KeyError) as error:
+        raise FormatError(f"{file.name}: cannot read the file ({type(error).__name__})") from None
 
 
 def header_key(cell: str) -> str:
@@ -56,7 +66,6 @@ def read_csv_text(text: str, source_file: str, required: Sequence[str] = ()) -> 
             io.StringIO(text),
             infer_schema=False,
             truncate_ragged_lines=True,
-            missing_utf8_is_empty_string=False,
             raise_if_empty=False,
         )
     except pl.exceptions.PolarsError as error:
