@@ -7,10 +7,24 @@ from __future__ import annotations
 
 from connectors.base import Connector, ExportFile
 from connectors.google import GoogleContactsCsv
-from connectors.linkedin import LinkedInConnections
+from connectors.linkedin import (
+    LinkedInConnections,
+    LinkedInEmailAddresses,
+    LinkedInImportedContacts,
+    LinkedInInvitations,
+    LinkedInMessages,
+    LinkedInPhoneNumbers,
+    LinkedInProfile,
+)
 
 REGISTRY: tuple[Connector, ...] = (
     LinkedInConnections(),
+    LinkedInMessages(),
+    LinkedInInvitations(),
+    LinkedInProfile(),
+    LinkedInEmailAddresses(),
+    LinkedInPhoneNumbers(),
+    LinkedInImportedContacts(),
     GoogleContactsCsv(),
 )
 
