@@ -6,7 +6,7 @@ Order matters only where two formats could both claim a file: the more specific 
 from __future__ import annotations
 
 from connectors.base import Connector, ExportFile
-from connectors.google import GoogleContactsCsv
+from connectors.google import GoogleContactsCsv, GoogleLegacyCsv, GoogleOutlookCsv
 from connectors.linkedin import (
     LinkedInConnections,
     LinkedInEmailAddresses,
@@ -16,6 +16,7 @@ from connectors.linkedin import (
     LinkedInPhoneNumbers,
     LinkedInProfile,
 )
+from connectors.outlook import OutlookDesktopCsv, OutlookWebCsv
 
 REGISTRY: tuple[Connector, ...] = (
     LinkedInConnections(),
@@ -26,6 +27,10 @@ REGISTRY: tuple[Connector, ...] = (
     LinkedInPhoneNumbers(),
     LinkedInImportedContacts(),
     GoogleContactsCsv(),
+    GoogleLegacyCsv(),
+    GoogleOutlookCsv(),
+    OutlookDesktopCsv(),
+    OutlookWebCsv(),
 )
 
 SNIFF_BYTES = 65536

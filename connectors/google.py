@@ -1,9 +1,19 @@
-"""Google Contacts "Google CSV" export (FORMATS.md §3.1).
+"""Google Contacts exports (FORMATS.md §3): three CSV shapes, all source ``google``.
 
-Header starts ``First Name,Middle Name,Last Name,Phonetic First Name``; numbered groups
-(``E-mail N - Value``, ``Phone N - Value``, ``Website N - Value``) vary per file and each
-value cell may pack several values joined by `` ::: ``. ``Labels`` holds group memberships
-(``* myContacts ::: Friends``). UTF-8, often with a BOM; notes may hold quoted newlines.
+* "Google CSV", current (§3.1): header starts ``First Name,Middle Name,Last Name,Phonetic
+  First Name``. No ``Name`` column; numbered groups (``E-mail N - Value``, ``Phone N -
+  Value``, ``Website N - Value``) vary per file and each value cell may pack several values
+  joined by `` ::: ``. ``Labels`` holds group memberships (``* myContacts ::: * starred``).
+  UTF-8, often with a BOM; notes may hold quoted newlines; phone-only rows occur.
+* "Google CSV", legacy (§3.2, to about 2021): header starts ``Name,Given Name,Additional
+  Name,Family Name``; groups in ``Group Membership`` (``* My Contacts``), ``E-mail N -
+  Type/Value``, ``Organization N - Name/Title``. Reported as UTF-16LE with a BOM.
+* "Outlook CSV" written by Google (§3.3): header starts ``First Name,Middle Name,Last
+  Name,Title,Suffix,Initials,Web Page``. ``Categories`` split on ``;``; ``Title`` is an
+  honorific, the job title is ``Job Title``. Mapped like Outlook's own exports.
+
+Every original cell is kept in ``raw``; the ``* `` primary marker of labels is dropped and
+the old system group ``My Contacts`` is normalised to the current ``myContacts``.
 """
 
 from __future__ import annotations
@@ -12,35 +22,69 @@ import re
 
 import polars as pl
 
-from connectors._text import decode, first_line, header_cells, raw_json, read_csv_text
+from connectors._text import decode, first_line, header_cells, raw_json, read_csv_text, read_export
 from connectors.base import RECORD_SCHEMA, ExportFile, ParseResult, conform
+from connectors.outlook import outlook_to_records
 
 SOURCE = "google"
-MULTI_VALUE_SEPARATOR = " ::: "
+MULTI_VALUE_SEPARATOR = ":::"  # written " ::: "; parts are stripped
 CURRENT_HEADER_PREFIX = ["first name", "middle name", "last name", "phonetic first name"]
+LEGACY_HEADER_PREFIX = ["name", "given name", "additional name", "family name"]
+OUTLOOK_HEADER_PREFIX = [
+    "first name",
+    "middle name",
+    "last name",
+    "title",
+    "suffix",
+    "initials",
+    "web page",
+]
 
 
 def numbered_values(columns: list[str], kind: str) -> pl.Expr:
-    """All values of the numbered group ``kind`` (e.g. 'e-mail'), split on ' ::: '."""
+    """All values of the numbered group ``kind`` (e.g. 'e-mail'), split on ' ::: '.
+
+    Empty and null cells contribute nothing, so a contact with no e-mail gets ``[]``.
+    """
     pattern = re.compile(rf"^{re.escape(kind)} \d+ - value$")
     cells = [pl.col(c) for c in columns if pattern.match(c)]
     if not cells:
         return pl.lit([], dtype=pl.List(pl.String))
     return (
-        pl.concat_list([c.str.split(MULTI_VALUE_SEPARATOR) for c in cells])
+        pl.concat_list([c.fill_null("").str.split(MULTI_VALUE_SEPARATOR) for c in cells])
         .list.eval(pl.element().str.strip_chars().filter(pl.element().str.len_chars() > 0))
         .list.drop_nulls()
     )
 
 
 def split_labels(column: pl.Expr) -> pl.Expr:
-    """' ::: '-separated group names; system groups lose their '* ' prefix."""
-    return column.str.split(MULTI_VALUE_SEPARATOR).list.eval(
-        pl.element().str.strip_chars().str.strip_prefix("* ").str.strip_chars()
+    """' ::: '-separated group names; system groups lose their '* ' prefix.
+
+    A cell of ``* My Contacts ::: * starred`` (the ``:::`` may also be written without
+    spaces) gives ``["myContacts", "starred"]``; a null cell gives ``[]``.
+    """
+    return (
+        column.fill_null("")
+        .str.split(MULTI_VALUE_SEPARATOR)
+        .list.eval(
+            pl.element()
+            .str.strip_chars()
+            .str.strip_prefix("*")
+            .str.strip_chars()
+            .replace("My Contacts", "myContacts")
+            .filter(pl.element().str.len_chars() > 0)
+        )
     )
 
 
+def _person_name(parts: list[pl.Expr]) -> pl.Expr:
+    joined = pl.concat_str(parts, separator=" ", ignore_nulls=True)
+    return pl.when(joined.str.len_chars() > 0).then(joined)
+
+
 class GoogleContactsCsv:
+    """Current "Google CSV" (§3.1)."""
+
     name = "google_csv"
     source = SOURCE
 
@@ -48,16 +92,52 @@ class GoogleContactsCsv:
         return header_cells(first_line(head))[:4] == CURRENT_HEADER_PREFIX
 
     def parse(self, file: ExportFile) -> ParseResult:
-        raw = read_csv_text(decode(file.read_bytes()), file.name, required=("first name",))
+        raw = read_csv_text(decode(read_export(file)), file.name, required=("first name",))
         return ParseResult(records=google_to_records(raw, file.name))
 
 
+class GoogleLegacyCsv:
+    """Legacy "Google CSV" (§3.2), Name / Group Membership era."""
+
+    name = "google_legacy_csv"
+    source = SOURCE
+
+    def sniff(self, file_name: str, head: str) -> bool:
+        return header_cells(first_line(head))[:4] == LEGACY_HEADER_PREFIX
+
+    def parse(self, file: ExportFile) -> ParseResult:
+        raw = read_csv_text(decode(read_export(file)), file.name, required=("name",))
+        return ParseResult(records=google_legacy_to_records(raw, file.name))
+
+
+class GoogleOutlookCsv:
+    """The "Outlook CSV" Google Contacts writes (§3.3)."""
+
+    name = "google_outlook_csv"
+    source = SOURCE
+
+    def sniff(self, file_name: str, head: str) -> bool:
+        return header_cells(first_line(head))[:7] == OUTLOOK_HEADER_PREFIX
+
+    def parse(self, file: ExportFile) -> ParseResult:
+        raw = read_csv_text(decode(read_export(file)), file.name, required=("first name",))
+        return ParseResult(records=outlook_to_records(raw, file.name, source=SOURCE))
+
+
 def google_to_records(raw: pl.DataFrame, source_file: str) -> pl.DataFrame:
-    """Pure mapping of the all-string Google CSV frame onto RECORD_SCHEMA."""
+    """Pure mapping of the all-string current Google CSV frame onto RECORD_SCHEMA."""
 
     def col(name: str) -> pl.Expr:
         return pl.col(name) if name in raw.columns else pl.lit(None, dtype=pl.String)
 
+    full_name = pl.coalesce(
+        _person_name(
+            [col("name prefix"), col("first name"), col("middle name"), col("last name")]
+            + [col("name suffix")]
+        ),
+        col("file as"),
+        col("nickname"),
+    )
     frame = raw.with_columns(raw_json(raw)).with_row_index("source_row", offset=1)
     records = frame.select(
         pl.lit(SOURCE).alias("source"),
@@ -65,11 +145,11 @@ def google_to_records(raw: pl.DataFrame, source_file: str) -> pl.DataFrame:
         pl.col("source_row").cast(pl.Int64),
         pl.lit("contact").alias("kind"),
         pl.lit("address_book").alias("channel"),
+        full_name.alias("full_name"),
         col("first name").alias("first_name"),
         col("middle name").alias("middle_name"),
         col("last name").alias("last_name"),
         col("nickname").alias("nickname"),
-        pl.coalesce(col("file as"), col("nickname")).alias("full_name"),
         numbered_values(raw.columns, "e-mail").alias("emails"),
         numbered_values(raw.columns, "phone").alias("phones"),
         numbered_values(raw.columns, "website").alias("urls"),
@@ -77,6 +157,42 @@ def google_to_records(raw: pl.DataFrame, source_file: str) -> pl.DataFrame:
         col("organization title").alias("title"),
         col("address 1 - city").alias("location"),
         split_labels(col("labels")).alias("labels"),
+        col("birthday").alias("birthday"),
+        pl.col("raw"),
+    )
+    return conform(records, RECORD_SCHEMA)
+
+
+def google_legacy_to_records(raw: pl.DataFrame, source_file: str) -> pl.DataFrame:
+    """Pure mapping of the all-string legacy Google CSV frame onto RECORD_SCHEMA."""
+
+    def col(name: str) -> pl.Expr:
+        return pl.col(name) if name in raw.columns else pl.lit(None, dtype=pl.String)
+
+    full_name = pl.coalesce(
+        col("name"),
+        _person_name([col("given name"), col("additional name"), col("family name")]),
+        col("nickname"),
+    )
+    frame = raw.with_columns(raw_json(raw)).with_row_index("source_row", offset=1)
+    records = frame.select(
+        pl.lit(SOURCE).alias("source"),
+        pl.lit(source_file).alias("source_file"),
+        pl.col("source_row").cast(pl.Int64),
+        pl.lit("contact").alias("kind"),
+        pl.lit("address_book").alias("channel"),
+        full_name.alias("full_name"),
+        col("given name").alias("first_name"),
+        col("additional name").alias("middle_name"),
+        col("family name").alias("last_name"),
+        col("nickname").alias("nickname"),
+        numbered_values(raw.columns, "e-mail").alias("emails"),
+        numbered_values(raw.columns, "phone").alias("phones"),
+        numbered_values(raw.columns, "website").alias("urls"),
+        col("organization 1 - name").alias("company"),
+        col("organization 1 - title").alias("title"),
+        pl.coalesce(col("address 1 - city"), col("location")).alias("location"),
+        split_labels(col("group membership")).alias("labels"),
         col("birthday").alias("birthday"),
         pl.col("raw"),
     )
