@@ -1,52 +1,258 @@
-"""Normalisation of identifiers and names into match keys (pure polars).
+"""Matching keys for contact records: names, nicknames, e-mails, phones, profiles, companies.
 
-API relied on by pipelines/transforms/keys.py (keep these names and signatures):
-``email_key(expr)``, ``email_keys(list_expr)``, ``clean_emails(list_expr)``,
-``phones_e164(series, default_region)``, ``linkedin_key(expr)``, ``x_handle_key(expr)``.
+Every function works on polars expressions or frames so other stages reuse the exact same
+keys (the relationships stage must map mail addresses with ``email_key``). Keys are for
+matching only: display values are never changed. Keys fold case and accents, drop
+decorations (credentials, emoji, pronouns, titles) and canonicalise identifiers.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import urllib.parse
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 import phonenumbers
 import polars as pl
+
+FREEMAIL_DOMAINS = (
+    "gmail.com googlemail.com yahoo.com yahoo.co.uk ymail.com hotmail.com hotmail.co.uk "
+    "outlook.com live.com msn.com icloud.com me.com mac.com aol.com proton.me protonmail.com "
+    "gmx.de gmx.net web.de mail.com yandex.ru fastmail.com zoho.com qq.com 163.com"
+).split()
+
+# Post-nominal letters: stripped after a comma anywhere, bare only when unambiguous.
+_CREDENTIALS = (
+    "phd|ph\\.d\\.?|mba|cpa|cfa|pmp|md|m\\.d\\.?|jd|j\\.d\\.?|msc|m\\.sc\\.?|bsc|ma|ba|bs|ms|"
+    "mph|mpa|rn|np|pa-c|esq|dds|dmd|do|cissp|cisa|cism|ccie|frm|pe|p\\.eng|ceng|facs|faia|"
+    "shrm-cp|shrm-scp|phr|sphr|csm|cpc|llm|ll\\.m\\.?|mfa|med|edd|psyd|dvm|pharmd|acca|aca|"
+    "fca|cima|jr|sr|ii|iii|iv"
+)
+_UNAMBIGUOUS_CREDENTIALS = (
+    "phd|ph\\.d\\.?|mba|cpa|cfa|pmp|esq|cissp|pharmd|psyd|edd|frm|shrm-cp|shrm-scp|jr|sr|iii"
+)
+_PREFIXES = "dr|mr|mrs|ms|miss|mx|prof|professor|sir|dame|rev|fr"
+_LEGAL_SUFFIXES = (
+    "inc|incorporated|corp|corporation|co|company|ltd|limited|llc|llp|lp|plc|gmbh|mbh|ag|kg|"
+    "sa|sas|sarl|sl|srl|spa|bv|nv|oy|oyj|ab|as|asa|aps|pty|pte|kk|se|ug|sae|ltda|group|holdings"
+)
+
+
+def fold(expr: pl.Expr) -> pl.Expr:
+    """Lowercase, decompose and drop combining marks: 'Zoë Ångström' -> 'zoe angstrom'."""
+    return expr.str.normalize("NFKD").str.replace_all(r"\p{M}", "").str.to_lowercase()
+
+
+def _null_if_blank(expr: pl.Expr) -> pl.Expr:
+    stripped = expr.str.strip_chars()
+    return pl.when(stripped.str.len_chars() > 0).then(stripped).otherwise(None)
+
+
+def clean_name(expr: pl.Expr) -> pl.Expr:
+    """A display-ish name without decorations, still cased: 'Dr. Jane Doe, PhD 🚀' -> 'Jane Doe'.
+
+    Removes parenthesised parts ('(she/her)', '(Bob)'), emoji and symbols, post-nominal
+    credentials after a comma ('Doe, PhD, MBA') or unambiguous ones at the end ('Doe PhD'),
+    and leading titles ('Dr.', 'Mr'). A remaining comma is kept: it means 'Last, First'.
+    """
+    text = (
+        expr.str.slice(0, 200)
+        .str.replace_all(r"[\(\[\{][^\)\]\}]*[\)\]\}]", " ")
+        .str.replace_all(r"[^\p{L}\p{M}\s,.'\-]", " ")
+        .str.replace_all(r"\s+", " ")
+        .str.strip_chars(" ,.-'")
+    )
+    cred_tail = rf"(?i),\s*(?:{_CREDENTIALS})\.?(?:[\s,]+(?:{_CREDENTIALS})\.?)*\s*$"
+    text = text.str.replace(cred_tail, "").str.replace(cred_tail, "")
+    text = text.str.replace(rf"(?i)\s+(?:{_UNAMBIGUOUS_CREDENTIALS})\.?$", "")
+    text = text.str.replace(rf"(?i)^(?:{_PREFIXES})\.?\s+", "")
+    return _null_if_blank(text.str.strip_chars(" ,.-'"))
+
+
+def name_key(expr: pl.Expr) -> pl.Expr:
+    """Letters only, folded: "O'Brien-Smith" -> 'obriensmith'; null when nothing is left."""
+    return _null_if_blank(fold(expr).str.replace_all(r"[^\p{L}]", ""))
+
+
+def _tokens_key(expr: pl.Expr) -> pl.Expr:
+    return fold(expr).str.replace_all(r"[^\p{L}\s]", "").str.replace_all(r"\s+", " ")
+
+
+def split_names(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add ``first_key``, ``last_key`` and ``name_tokens`` (folded, sorted, space-joined).
+
+    First/last fields win when either has letters; otherwise the whole name typed in one box
+    is split: 'Doe, Jane' -> (jane, doe), 'Jane van Doe' -> (jane, doe), 'Jane' -> (jane, -).
+    """
+    first = clean_name(pl.col("first_name"))
+    last = clean_name(pl.col("last_name"))
+    full = clean_name(pl.col("full_name"))
+    has_fields = name_key(first).is_not_null() | name_key(last).is_not_null()
+    comma = full.str.contains(",")
+    full_first = (
+        pl.when(comma).then(full.str.split(",").list.get(1, null_on_oob=True)).otherwise(full)
+    )
+    full_last = pl.when(comma).then(full.str.split(",").list.first()).otherwise(None)
+    full_first_tokens = _tokens_key(full_first).str.strip_chars().str.split(" ")
+    single_first = full_first_tokens.list.first()
+    single_last = (
+        pl.when(comma)
+        .then(full_last)
+        .otherwise(pl.when(full_first_tokens.list.len() > 1).then(full_first_tokens.list.last()))
+    )
+    first_raw = pl.when(has_fields).then(first).otherwise(single_first)
+    last_raw = pl.when(has_fields).then(last).otherwise(single_last)
+    # 'Jane Doe' typed into First Name alone: split it too
+    first_tokens = _tokens_key(first_raw).str.strip_chars().str.split(" ")
+    spill = has_fields & name_key(last).is_null() & (first_tokens.list.len() > 1)
+    first_final = pl.when(spill).then(first_tokens.list.first()).otherwise(first_raw)
+    last_final = pl.when(spill).then(first_tokens.list.last()).otherwise(last_raw)
+    tokens = pl.concat_str(
+        [_tokens_key(first_final), _tokens_key(last_final)], separator=" ", ignore_nulls=True
+    )
+    return frame.with_columns(
+        name_key(first_final).str.slice(0, 40).alias("first_key"),
+        name_key(last_final).str.slice(0, 40).alias("last_key"),
+        _null_if_blank(
+            tokens.str.strip_chars().str.split(" ").list.sort().list.join(" ").str.slice(0, 80)
+        ).alias("name_tokens"),
+    )
+
+
+@functools.cache
+def _nickname_table() -> dict[str, tuple[str, ...]]:
+    """name -> canonical forms, built once from the ``nicknames`` package (both directions)."""
+    from nicknames import name_triplets
+
+    canon: dict[str, set[str]] = {}
+    for triplet in name_triplets():
+        if triplet.relationship == "has_nickname":
+            canon.setdefault(triplet.name2, {triplet.name2}).add(triplet.name1)
+            canon.setdefault(triplet.name1, {triplet.name1})
+    return {name: tuple(sorted(forms)[:6]) for name, forms in canon.items()}
+
+
+def nickname_lookup() -> pl.DataFrame:
+    """Frame ``first_key -> first_canon`` (list of canonical keys, including the name itself)."""
+    table = _nickname_table()
+    return pl.DataFrame(
+        {"first_key": list(table), "first_canon": [list(v) for v in table.values()]},
+        schema={"first_key": pl.String, "first_canon": pl.List(pl.String)},
+    )
+
+
+def add_first_canon(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add ``first_canon``: Bob -> [bob, robert, ...], Robert -> [robert]; null name -> null."""
+    out = frame.join(nickname_lookup(), on="first_key", how="left")
+    return out.with_columns(
+        pl.when(pl.col("first_canon").is_null() & pl.col("first_key").is_not_null())
+        .then(pl.concat_list(pl.col("first_key")))
+        .otherwise(pl.col("first_canon"))
+        .alias("first_canon")
+    )
+
 
 GMAIL_DOMAINS = ("gmail.com", "googlemail.com")
 
 
 def clean_email(expr: pl.Expr) -> pl.Expr:
-    """Trimmed, lower-cased address; anything without a single '@' becomes null."""
-    value = expr.str.strip_chars().str.strip_chars("<>\"'").str.to_lowercase()
-    return pl.when(value.str.contains(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")).then(value).otherwise(None)
+    """Trimmed, lower-cased address without 'mailto:' or brackets; invalid -> null."""
+    text = expr.str.strip_chars().str.to_lowercase().str.replace(r"^mailto:", "")
+    text = text.str.strip_chars("<> \"'")
+    valid = text.str.contains(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[a-z0-9\-]{2,}$")
+    return pl.when(valid).then(text).otherwise(None)
 
 
 def email_key(expr: pl.Expr) -> pl.Expr:
-    """Match key: Gmail ignores dots and +tags in the local part, other providers do not."""
-    value = clean_email(expr)
-    local = value.str.extract(r"^([^@]+)@", 1)
-    domain = value.str.extract(r"@(.+)$", 1)
+    """Canonical e-mail: trimmed, lowercase; gmail dots and +tags folded; invalid -> null.
+
+    'J.Doe+news@GoogleMail.com' -> 'jdoe@gmail.com'; 'a.b+x@acme.com' -> 'a.b+x@acme.com'.
+    """
+    text = clean_email(expr)
+    local = text.str.extract(r"^([^@]+)@", 1)
+    domain = text.str.extract(r"@(.+)$", 1)
     gmail_local = local.str.replace(r"\+.*$", "").str.replace_all(".", "", literal=True)
-    return (
-        pl.when(domain.is_in(GMAIL_DOMAINS))
-        .then(pl.concat_str([gmail_local, pl.lit("@gmail.com")]))
-        .otherwise(value)
-    )
+    return pl.when(domain.is_in(GMAIL_DOMAINS)).then(gmail_local + "@gmail.com").otherwise(text)
 
 
 def clean_emails(list_expr: pl.Expr) -> pl.Expr:
-    return list_expr.list.eval(clean_email(pl.element())).list.drop_nulls().list.unique(
-        maintain_order=True
+    """Display-ready addresses of a list column (invalid dropped, first occurrence kept)."""
+    return (
+        list_expr.list.eval(clean_email(pl.element()))
+        .list.drop_nulls()
+        .list.unique(maintain_order=True)
     )
 
 
 def email_keys(list_expr: pl.Expr) -> pl.Expr:
-    return list_expr.list.eval(email_key(pl.element())).list.drop_nulls().list.unique(
-        maintain_order=True
+    """``email_key`` of every address in a list column, nulls and repeats dropped."""
+    return (
+        list_expr.list.eval(email_key(pl.element()))
+        .list.drop_nulls()
+        .list.unique(maintain_order=True)
     )
 
 
-def _e164(value: str, region: str) -> str | None:
+def email_domain(expr: pl.Expr) -> pl.Expr:
+    """Domain of an e-mail key: 'jdoe@acme.com' -> 'acme.com'."""
+    return expr.str.extract(r"@(.+)$", 1)
+
+
+def company_key(expr: pl.Expr) -> pl.Expr:
+    """Folded company without punctuation or legal suffixes: 'Acme, Inc.' -> 'acme'.
+
+    'Müller GmbH & Co. KG' -> 'muller'; 'S.A. Foo' keeps 'sa foo' (suffixes only at the end).
+    """
+    text = fold(expr.str.slice(0, 120)).str.replace_all(".", "", literal=True)
+    text = text.str.replace_all(r"[^\p{L}\p{N}&\s]", " ").str.replace_all("&", " ")
+    text = text.str.replace_all(r"\s+", " ").str.strip_chars()
+    suffix = rf"(?:\s+(?:{_LEGAL_SUFFIXES}|the))+$"
+    text = text.str.replace(suffix, "").str.replace(r"^the\s+", "")
+    return _null_if_blank(text.str.replace_all(" ", ""))
+
+
+def linkedin_key(expr: pl.Expr) -> pl.Expr:
+    """'https://www.LinkedIn.com/in/Zo%C3%AB-Doe/?trk=x' -> 'in/zoë-doe'; other text -> null."""
+    slug = expr.str.extract(r"(?i)linkedin\.com/(?:in|pub)/([^/?#\s]+)", 1)
+    decoded = slug.map_elements(urllib.parse.unquote, return_dtype=pl.String, skip_nulls=True)
+    slug = pl.when(slug.str.contains("%", literal=True)).then(decoded).otherwise(slug)
+    slug = _null_if_blank(slug.str.to_lowercase())
+    return pl.when(slug.is_not_null()).then("in/" + slug).otherwise(None)
+
+
+_X_RESERVED = ["home", "intent", "share", "i", "search", "hashtag", "explore", "settings"]
+
+
+def x_handle_key(expr: pl.Expr) -> pl.Expr:
+    """'@JaneDoe' / 'https://x.com/JaneDoe?s=1' / 'twitter.com/janedoe' -> 'janedoe'."""
+    text = expr.str.strip_chars()
+    from_url = text.str.extract(r"(?i)(?:twitter|x)\.com/@?([A-Za-z0-9_]{1,15})(?:[/?#]|$)", 1)
+    bare = text.str.extract(r"^@?([A-Za-z0-9_]{1,15})$", 1)
+    handle = pl.coalesce(from_url, bare).str.to_lowercase()
+    return pl.when(handle.is_in(_X_RESERVED)).then(None).otherwise(handle)
+
+
+def url_x_handle_key(expr: pl.Expr) -> pl.Expr:
+    """Handle from a URL only (bare words in a URL list are not handles)."""
+    handle = expr.str.extract(r"(?i)(?:twitter|x)\.com/@?([A-Za-z0-9_]{1,15})(?:[/?#]|$)", 1)
+    handle = handle.str.to_lowercase()
+    return pl.when(handle.is_in(_X_RESERVED)).then(None).otherwise(handle)
+
+
+def phone_prekey(expr: pl.Expr) -> pl.Expr:
+    """Digits with a leading '+' for international numbers; '(0)' trunk marks removed."""
+    text = expr.str.strip_chars().str.replace(r"(?i)\s*(?:ext\.?|x|#)\s*\d+$", "")
+    text = text.str.replace_all(r"\(0\)", "").str.replace(r"^00", "+")
+    plus = text.str.starts_with("+")
+    digits = text.str.replace_all(r"\D", "")
+    return pl.when(plus).then("+" + digits).otherwise(digits)
+
+
+def _parse_phone(prekey: str, region: str) -> str | None:
     try:
-        number = phonenumbers.parse(value, region)
+        number = phonenumbers.parse(prekey, region)
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_possible_number(number):
@@ -54,36 +260,131 @@ def _e164(value: str, region: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def phone_keys(prekeys: pl.Series, default_region: str) -> pl.Series:
+    """E.164 for unique pre-keys: '+' numbers by shape, national ones via ``phonenumbers``.
+
+    International '+<8..15 digits>' is already E.164 and skips the parser (the 1 M scale
+    target); national numbers use the default region: '(415) 555-0100' -> '+14155550100'.
+    """
+    unique = prekeys.drop_nulls().unique()
+    frame = pl.DataFrame({"pre": unique})
+    intl = frame.filter(pl.col("pre").str.contains(r"^\+[1-9]\d{7,14}$"))
+    national = frame.filter(
+        ~pl.col("pre").str.starts_with("+") & (pl.col("pre").str.len_chars().is_between(5, 17))
+    )
+    parsed = [_parse_phone(value, default_region) for value in national["pre"].to_list()]
+    mapping = pl.concat(
+        [
+            intl.with_columns(pl.col("pre").alias("e164")),
+            national.with_columns(pl.Series("e164", parsed, dtype=pl.String)),
+        ]
+    )
+    return (
+        prekeys.to_frame("pre")
+        .join(mapping, on="pre", how="left", maintain_order="left")
+        .get_column("e164")
+    )
+
+
 def phones_e164(phones: pl.Series, default_region: str) -> pl.Series:
-    """E.164 numbers per record; parsed once per distinct raw value (fast at a million rows)."""
-    exploded = phones.explode()
-    distinct = exploded.drop_nulls().unique()
-    mapping = dict(
-        zip(distinct.to_list(), [_e164(v, default_region) for v in distinct.to_list()], strict=True)
+    """E.164 numbers per record (a list column); each distinct raw value is parsed once."""
+    frame = pl.DataFrame({"phones": phones.cast(pl.List(pl.String))}).with_row_index("_row")
+    long = frame.explode("phones").with_columns(phone_prekey(pl.col("phones")).alias("pre"))
+    long = long.with_columns(phone_keys(long["pre"], default_region).alias("e164"))
+    grouped = long.group_by("_row").agg(pl.col("e164").drop_nulls().unique(maintain_order=True))
+    return (
+        frame.select("_row")
+        .join(grouped, on="_row", how="left", maintain_order="left")
+        .get_column("e164")
+        .fill_null(pl.lit([], dtype=pl.List(pl.String)))
+        .alias(phones.name)
     )
-    frame = pl.DataFrame({"phones": phones}).with_row_index("_row")
-    normalised = (
-        frame.explode("phones")
-        .with_columns(
-            pl.col("phones").replace_strict(mapping, default=None, return_dtype=pl.String)
-        )
-        .group_by("_row", maintain_order=True)
-        .agg(pl.col("phones").drop_nulls().unique(maintain_order=True))
+
+
+@dataclass(frozen=True)
+class NormalizeConfig:
+    default_region: str = "US"
+
+
+def _list_or_empty(name: str, frame: pl.DataFrame) -> pl.Expr:
+    if name in frame.columns:
+        return pl.col(name).fill_null(pl.lit([], dtype=pl.List(pl.String)))
+    return pl.lit([], dtype=pl.List(pl.String))
+
+
+def _str_or_null(name: str, frame: pl.DataFrame) -> pl.Expr:
+    return pl.col(name) if name in frame.columns else pl.lit(None, dtype=pl.String)
+
+
+def _list_keys(
+    frame: pl.DataFrame, column: str, key: pl.Expr, out: str, extra: Iterable[pl.Expr] = ()
+) -> pl.DataFrame:
+    """Map a list column element-wise through ``key`` (an expression on column 'v')."""
+    exploded = frame.select(
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i"),
+        pl.concat_list([_list_or_empty(column, frame), *extra]).alias("v"),
+    ).explode("v")
+    keyed = exploded.with_columns(key.alias(out)).filter(pl.col(out).is_not_null())
+    grouped = keyed.group_by("_i").agg(pl.col(out).unique().sort())
+    return (
+        pl.DataFrame({"_i": pl.int_range(frame.height, dtype=pl.UInt32, eager=True)})
+        .join(grouped, on="_i", how="left", maintain_order="left")
+        .select(pl.col(out).fill_null(pl.lit([], dtype=pl.List(pl.String))))
     )
-    return normalised["phones"]
 
 
-def linkedin_key(expr: pl.Expr) -> pl.Expr:
-    """``in/<slug>`` lower-cased and percent-decoded parts stripped of query and slash."""
-    slug = expr.str.to_lowercase().str.extract(r"linkedin\.com/in/([^/?#\s]+)", 1)
-    return pl.when(slug.is_not_null()).then(pl.concat_str([pl.lit("in/"), slug])).otherwise(None)
+def normalize_records(records: pl.DataFrame, config: NormalizeConfig | None = None) -> pl.DataFrame:
+    """Add key columns to RECORD_SCHEMA records (display columns are left untouched).
 
+    Adds: first_key, last_key, name_tokens, first_canon, email_keys, email_domains,
+    phone_keys, linkedin_key, x_id_key, x_handle_key, company_key, city_key,
+    birthday_key, street_key (from an optional ``street`` column), location_key.
+    """
+    config = config or NormalizeConfig()
+    frame = records
+    for name in ("full_name", "first_name", "last_name", "company", "location", "birthday"):
+        if name not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(name))
+    frame = add_first_canon(split_names(frame))
 
-def x_handle_key(expr: pl.Expr) -> pl.Expr:
-    handle = (
-        expr.str.strip_chars()
-        .str.to_lowercase()
-        .str.replace(r"^https?://(www\.)?(twitter|x)\.com/", "")
-        .str.strip_prefix("@")
+    emails = _list_keys(frame, "emails", email_key(pl.col("v")), "email_keys")
+    urls = _list_or_empty("urls", frame)
+    phones = phones_e164(
+        frame["phones"] if "phones" in frame.columns else pl.Series([[]] * frame.height),
+        config.default_region,
+    ).list.sort()
+    url_linkedin = urls.list.eval(linkedin_key(pl.element())).list.drop_nulls().list.first()
+    url_x = urls.list.eval(url_x_handle_key(pl.element())).list.drop_nulls().list.first()
+    street = _str_or_null("street", frame)
+    frame = frame.with_columns(emails["email_keys"], phones.alias("phone_keys")).with_columns(
+        pl.col("email_keys")
+        .list.eval(email_domain(pl.element()))
+        .list.set_difference(pl.lit(FREEMAIL_DOMAINS))
+        .list.sort()
+        .alias("email_domains"),
+        pl.coalesce(linkedin_key(_str_or_null("linkedin_url", frame)), url_linkedin).alias(
+            "linkedin_key"
+        ),
+        _null_if_blank(_str_or_null("x_account_id", frame).str.replace_all(r"\D", "")).alias(
+            "x_id_key"
+        ),
+        pl.coalesce(x_handle_key(_str_or_null("x_handle", frame)), url_x).alias("x_handle_key"),
+        company_key(pl.col("company")).alias("company_key"),
+        name_key(pl.col("location").str.split(",").list.first()).alias("city_key"),
+        _null_if_blank(_tokens_key(pl.col("location")).str.strip_chars()).alias("location_key"),
+        _null_if_blank(pl.col("birthday").str.replace_all(r"\D", "")).alias("birthday_key"),
+        _null_if_blank(_tokens_key(street).str.strip_chars()).alias("street_key"),
     )
-    return pl.when(handle.str.contains(r"^[a-z0-9_]{1,15}$")).then(handle).otherwise(None)
+    return frame
+
+
+def stable_hash(values: pl.Series, length: int = 16) -> pl.Series:
+    """sha1 hex prefix of each string (polars' own hash is not stable across versions)."""
+    return pl.Series(
+        values.name,
+        [
+            None if v is None else hashlib.sha1(v.encode()).hexdigest()[:length]
+            for v in values.to_list()
+        ],
+        dtype=pl.String,
+    )
