@@ -17,6 +17,7 @@ from connectors.linkedin import (
     LinkedInProfile,
 )
 from connectors.outlook import OutlookDesktopCsv, OutlookWebCsv
+from connectors.vcard import VCardFile
 
 REGISTRY: tuple[Connector, ...] = (
     LinkedInConnections(),
@@ -31,6 +32,7 @@ REGISTRY: tuple[Connector, ...] = (
     GoogleOutlookCsv(),
     OutlookDesktopCsv(),
     OutlookWebCsv(),
+    VCardFile(),
 )
 
 SNIFF_BYTES = 65536
