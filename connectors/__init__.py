@@ -17,6 +17,14 @@ from connectors.linkedin import (
     LinkedInProfile,
 )
 from connectors.outlook import OutlookDesktopCsv, OutlookWebCsv
+from connectors.twitter import (
+    XAccount,
+    XArchiveOther,
+    XContacts,
+    XDirectMessages,
+    XFollowersCsv,
+    XFollows,
+)
 from connectors.vcard import VCardFile
 
 REGISTRY: tuple[Connector, ...] = (
@@ -27,6 +35,12 @@ REGISTRY: tuple[Connector, ...] = (
     LinkedInEmailAddresses(),
     LinkedInPhoneNumbers(),
     LinkedInImportedContacts(),
+    XAccount(),
+    XFollows(),
+    XDirectMessages(),
+    XContacts(),
+    XArchiveOther(),
+    XFollowersCsv(),
     GoogleContactsCsv(),
     GoogleLegacyCsv(),
     GoogleOutlookCsv(),
