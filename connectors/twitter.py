@@ -133,6 +133,12 @@ def parse_timestamp(column: pl.Expr) -> pl.Expr:
     )
 
 
+def _text(value: object) -> str | None:
+    """A trimmed non-empty string, else None."""
+    text = value.strip() if isinstance(value, str) else None
+    return text or None
+
+
 def _to_json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
@@ -166,14 +172,20 @@ def account_to_frames(data: list[Any], source_file: str) -> tuple[pl.DataFrame, 
         {
             "source_row": list(range(1, len(accounts) + 1)),
             "x_account_id": [account_id(a.get("accountId")) for a in accounts],
-            "x_handle": [a.get("username") for a in accounts],
-            "email": [a.get("email") for a in accounts],
-            "full_name": [a.get("accountDisplayName") for a in accounts],
+            "x_handle": [_text(a.get("username")) for a in accounts],
+            "email": [_text(a.get("email")) for a in accounts],
+            "full_name": [_text(a.get("accountDisplayName")) for a in accounts],
             "raw": [_to_json(a) for a in accounts],
         },
-        schema_overrides={"source_row": pl.Int64},
-        strict=False,
-    ).with_columns(pl.col(c).cast(pl.String) for c in ("x_handle", "email", "full_name"))
+        schema={
+            "source_row": pl.Int64,
+            "x_account_id": pl.String,
+            "x_handle": pl.String,
+            "email": pl.String,
+            "full_name": pl.String,
+            "raw": pl.String,
+        },
+    )
     records = _with_source(frame, source_file).with_columns(
         pl.lit("owner").alias("kind"),
         pl.lit("x_account").alias("channel"),
