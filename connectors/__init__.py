@@ -16,6 +16,7 @@ from connectors.linkedin import (
     LinkedInPhoneNumbers,
     LinkedInProfile,
 )
+from connectors.mbox import Mbox
 from connectors.outlook import OutlookDesktopCsv, OutlookWebCsv
 from connectors.twitter import (
     XAccount,
@@ -47,6 +48,7 @@ REGISTRY: tuple[Connector, ...] = (
     OutlookDesktopCsv(),
     OutlookWebCsv(),
     VCardFile(),
+    Mbox(),
 )
 
 SNIFF_BYTES = 65536
