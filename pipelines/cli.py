@@ -1,0 +1,141 @@
+"""The ``kith`` command line. Every command prints one clear line on error and exits non-zero."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from pipelines.settings import DEFAULT_DB, SyncSettings, configure_prefect
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class CliError(Exception):
+    """An expected failure: printed as one line, exit 1."""
+
+
+def _print(line: str = "") -> None:
+    sys.stdout.write(line + "\n")
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    settings = SyncSettings.from_cli(args.paths, args.db, args.overrides, args.region)
+    for path in settings.paths:
+        if not Path(path).expanduser().exists():
+            raise CliError(
+                f"{path}: no such file or folder (expected export files, folders or zip archives)"
+            )
+    configure_prefect()
+    from datetime import UTC, datetime
+
+    from pipelines import warehouse
+    from pipelines.stages import new_run_id
+    from pipelines.sync_flow import sync_flow
+
+    run_id = new_run_id(datetime.now(UTC))
+    settings.db.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with warehouse.sync_lock(settings.db):
+            warehouse.remove_stale_temporaries(settings.db)
+            summary = sync_flow(
+                paths=list(settings.paths),
+                db=str(settings.db),
+                run_id=run_id,
+                default_region=settings.default_region,
+                overrides_path=str(settings.overrides),
+                dry_run=args.dry_run,
+            )
+    except warehouse.WarehouseError as error:
+        raise CliError(str(error)) from None
+    if summary.error:
+        raise CliError(summary.error)
+    _print_summary(summary, quiet=args.quiet)
+    return EXIT_OK
+
+
+def _print_summary(summary: object, quiet: bool) -> None:
+    from pipelines.sync_flow import SyncSummary
+
+    assert isinstance(summary, SyncSummary)
+    verb = "would write" if summary.status == "dry_run" else "wrote"
+    _print(
+        f"kith sync {summary.status}: {summary.files_parsed} file(s) read, "
+        f"{summary.files_unchanged} unchanged, {summary.files_failed} failed, "
+        f"{summary.files_unrecognised} unrecognised"
+    )
+    _print(
+        f"  {summary.records} records ({summary.hidden_records} hidden profiles), "
+        f"{summary.people} people, {summary.merges} merges, {summary.interactions} interactions"
+    )
+    _print(f"  {verb} {summary.db_path} in {summary.seconds:.1f} s (run {summary.run_id})")
+    if summary.issues and not quiet:
+        _print(f"  {len(summary.issues)} problem(s):")
+        for issue in summary.issues[:50]:
+            where = f" row {issue.row}" if issue.row is not None else ""
+            _print(f"   - {issue.source_file}{where}: {issue.message}")
+        if len(summary.issues) > 50:
+            _print(f"   ... and {len(summary.issues) - 50} more (see sync_runs.errors)")
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    from pipelines.query import QueryError, format_result, run_read_only
+
+    try:
+        frame = run_read_only(Path(args.db), args.query)
+    except QueryError as error:
+        raise CliError(str(error)) from None
+    sys.stdout.write(format_result(frame, args.format))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kith", description="Your network, from your own exports, in DuckDB."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    db_help = f"database file (default {DEFAULT_DB}, or $KITH_DB)"
+
+    sync = commands.add_parser("sync", help="read exports and update the database")
+    sync.add_argument(
+        "paths", nargs="*", help="export files, folders or zips (default: the bundled sample)"
+    )
+    sync.add_argument("--db", help=db_help)
+    sync.add_argument(
+        "--overrides", help="must-link / cannot-link file (default data/overrides.tsv)"
+    )
+    sync.add_argument(
+        "--region", help="default phone region for numbers without a country code (default US)"
+    )
+    sync.add_argument(
+        "--dry-run", action="store_true", help="report what would change, write nothing"
+    )
+    sync.add_argument("--quiet", action="store_true", help="print only the summary")
+    sync.set_defaults(handler=cmd_sync)
+
+    sql = commands.add_parser("sql", help="run one read-only query")
+    sql.add_argument("query")
+    sql.add_argument("--db", default=os.environ.get("KITH_DB", str(DEFAULT_DB)), help=db_help)
+    sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    sql.set_defaults(handler=cmd_sql)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.umask(0o077)  # every file kith creates (database, ledger, overrides) is owner-only
+    args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except CliError as error:
+        sys.stderr.write(f"kith {args.command}: {error}\n")
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        sys.stderr.write(f"kith {args.command}: interrupted; the database is unchanged\n")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,267 @@
+"""The Prefect flow: thin tasks around the plain stage functions in ``pipelines.stages``.
+
+Task results are never persisted (they hold personal data) and no task logs a value, only
+counts. The flow returns a summary of counts.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+from prefect import flow, get_run_logger, task
+
+from connectors.base import ParseIssue
+from pipelines import stages, warehouse
+from pipelines.discover import (
+    DiscoveryError,
+    ParsedFile,
+    discover,
+    exported_at,
+    identify,
+    parse_export,
+    unrecognised_issue,
+)
+from pipelines.transforms.resolve import Overrides, ResolveConfig
+
+PRIVATE = {"persist_result": False, "log_prints": False}
+
+
+@dataclass
+class SyncSummary:
+    run_id: str
+    db_path: str
+    status: str
+    files_seen: int = 0
+    files_parsed: int = 0
+    files_unchanged: int = 0
+    files_failed: int = 0
+    files_unrecognised: int = 0
+    records: int = 0
+    hidden_records: int = 0
+    people: int = 0
+    merges: int = 0
+    interactions: int = 0
+    seconds: float = 0.0
+    error: str | None = None  # one line for the user when the sync could not run
+    issues: list[ParseIssue] = field(default_factory=list)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+
+
+@task(name="parse-file", **PRIVATE)
+def parse_file_task(fingerprint: stages.Fingerprint) -> ParsedFile:
+    file = fingerprint.file
+    connector, issues = identify(file)
+    result = None
+    if connector is not None:
+        result, parse_issues = parse_export(file, connector)
+        issues += parse_issues
+    elif (issue := unrecognised_issue(file)) is not None:
+        issues.append(issue)
+    return ParsedFile(
+        file=file,
+        sha256=fingerprint.sha256,
+        size_bytes=fingerprint.size_bytes,
+        exported_at=exported_at(file),
+        connector=connector.name if connector else None,
+        source=connector.source if connector else None,
+        result=result,
+        issues=issues,
+    )
+
+
+@task(name="resolve-and-build", **PRIVATE)
+def build_task(
+    combined: stages.Combined,
+    person_keys: pl.DataFrame,
+    overrides: Overrides,
+    config: ResolveConfig,
+    started: datetime,
+) -> stages.Built:
+    return stages.build(combined, person_keys, overrides, config, started)
+
+
+@task(name="load-duckdb", **PRIVATE)
+def load_task(
+    db_path: Path,
+    combined: stages.Combined,
+    built: stages.Built,
+    summary: SyncSummary,
+    started: datetime,
+    input_paths: list[str],
+) -> None:
+    run_row = pl.DataFrame(
+        {
+            "run_id": [summary.run_id],
+            "started_at": [started],
+            "finished_at": [datetime.now(UTC)],
+            "status": ["succeeded"],
+            "input_paths": [input_paths],
+            "files_seen": [summary.files_seen],
+            "files_parsed": [summary.files_parsed],
+            "files_unchanged": [summary.files_unchanged],
+            "files_failed": [summary.files_failed],
+            "files_unrecognised": [summary.files_unrecognised],
+            "records": [summary.records],
+            "hidden_records": [summary.hidden_records],
+            "people": [summary.people],
+            "merges": [summary.merges],
+            "interactions": [summary.interactions],
+            "seconds": [time.monotonic() - summary.seconds],
+            "errors": [
+                [
+                    {"file": i.source_file, "row": i.row, "message": i.message}
+                    for i in summary.issues
+                ]
+            ],
+        }
+    )
+    history = built.resolution.history.with_columns(
+        pl.lit(summary.run_id).alias("run_id"), pl.lit(started).alias("changed_at")
+    )
+
+    def write(con: duckdb.DuckDBPyConnection) -> None:
+        warehouse.load_frames(con, "load/insert_records", incoming_records=combined.new_records)
+        warehouse.load_frames(
+            con, "load/insert_interactions", incoming_interactions=combined.new_interactions
+        )
+        warehouse.load_frames(
+            con, "load/insert_owner_identities", incoming_owner=combined.new_owner
+        )
+        warehouse.load_frames(
+            con, "load/upsert_source_files", incoming_source_files=combined.source_files
+        )
+        warehouse.load_frames(
+            con,
+            "load/replace_derived",
+            incoming_people=built.people,
+            incoming_person_sources=built.person_sources,
+            incoming_match_links=built.match_links,
+            incoming_identity_keys=built.identity_keys,
+            incoming_relationships=built.relationships,
+        )
+        warehouse.load_frames(
+            con, "load/insert_person_id_history", incoming_person_id_history=history
+        )
+        warehouse.load_frames(con, "load/insert_sync_run", incoming_sync_run=run_row)
+
+    warehouse.write_snapshot(db_path, write)
+
+
+@flow(name="kith-sync", flow_run_name="kith-sync {run_id}", persist_result=False, log_prints=False)
+def sync_flow(
+    paths: list[str],
+    db: str,
+    run_id: str,
+    default_region: str = "US",
+    overrides_path: str | None = None,
+    dry_run: bool = False,
+) -> SyncSummary:
+    logger = get_run_logger()
+    started = datetime.now(UTC)
+    clock = time.monotonic()
+    db_path = Path(db)
+    summary = SyncSummary(run_id=run_id, db_path=str(db_path), status="running", seconds=clock)
+    config = ResolveConfig(default_region=default_region)
+    overrides = load_overrides(overrides_path)
+
+    try:
+        return _sync(paths, db_path, summary, config, overrides, dry_run, started, clock)
+    except (DiscoveryError, warehouse.WarehouseError) as error:
+        summary.status = "failed"
+        summary.error = str(error)
+        summary.seconds = time.monotonic() - clock
+        logger.info("sync failed before writing anything: %s", type(error).__name__)
+        return summary
+
+
+def _sync(
+    paths: list[str],
+    db_path: Path,
+    summary: SyncSummary,
+    config: ResolveConfig,
+    overrides: Overrides,
+    dry_run: bool,
+    started: datetime,
+    clock: float,
+) -> SyncSummary:
+    logger = get_run_logger()
+    run_id = summary.run_id
+    discovery = discover(stages.resolve_paths(paths))
+    prints, hash_issues = stages.fingerprint(discovery.files)
+    summary.issues += discovery.issues + hash_issues
+    summary.files_seen = len(discovery.files)
+    if not discovery.files and not discovery.issues:
+        raise DiscoveryError(
+            f"{', '.join(paths)}: no files found; expected export files or zip archives"
+        )
+
+    previous = warehouse.read_previous_state(db_path)
+    known = (
+        set(previous.source_files["sha256"].to_list()) if previous.source_files.height else set()
+    )
+    new_prints = [p for p in prints if p.sha256 not in known]
+    summary.files_unchanged = len(prints) - len(new_prints)
+    summary.stage_seconds["discover"] = time.monotonic() - clock
+    logger.info("discovered %d files (%d unchanged)", len(prints), summary.files_unchanged)
+
+    parsed = [future.result() for future in parse_file_task.map(new_prints)] if new_prints else []
+    for item in parsed:
+        summary.issues += item.issues
+    summary.files_parsed = sum(1 for p in parsed if p.result is not None)
+    summary.files_failed = sum(1 for p in parsed if p.connector is not None and p.result is None)
+    summary.files_unrecognised = sum(1 for p in parsed if p.connector is None)
+    summary.stage_seconds["parse"] = time.monotonic() - clock - sum(summary.stage_seconds.values())
+    if summary.files_parsed == 0 and summary.files_unchanged == 0:
+        first = summary.issues[0].message if summary.issues else "no recognisable export"
+        raise DiscoveryError(
+            f"{', '.join(paths)}: no recognisable export found ({len(prints)} file(s); first problem: {first})"
+        )
+
+    combined = stages.combine(
+        previous.source_files,
+        previous.records,
+        previous.interactions,
+        previous.owner,
+        parsed,
+        {p.sha256 for p in prints},
+        run_id,
+    )
+    built = build_task(combined, previous.person_keys, overrides, config, started)
+    summary.records = combined.records.height
+    summary.hidden_records = built.hidden_records
+    summary.people = built.people.height
+    summary.merges = int(
+        built.person_sources.filter(pl.col("person_id").is_not_null()).height - built.people.height
+    )
+    summary.interactions = combined.interactions.select("channel", "message_id").unique().height
+    summary.stage_seconds["resolve"] = (
+        time.monotonic() - clock - sum(summary.stage_seconds.values())
+    )
+    if dry_run:
+        summary.status = "dry_run"
+    else:
+        load_task(db_path, combined, built, summary, started, paths)
+        summary.status = "succeeded"
+    summary.stage_seconds["load"] = time.monotonic() - clock - sum(summary.stage_seconds.values())
+    summary.seconds = time.monotonic() - clock
+    logger.info(
+        "sync %s: %d records, %d people, %d merges",
+        summary.status,
+        summary.records,
+        summary.people,
+        summary.merges,
+    )
+    return summary
+
+
+def load_overrides(path: str | None) -> Overrides:
+    if path is None or not Path(path).exists():
+        return Overrides()
+    from pipelines.overrides import load_overrides as load
+
+    return load(Path(path))

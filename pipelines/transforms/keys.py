@@ -1,0 +1,125 @@
+"""Normalised identifier keys shared by the owner filter, mail attribution and people rows.
+
+The same key functions must serve contact records and interactions, so that a Gmail address
+written with dots or a +tag in mail is attributed to the person whose contact card has it.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from pipelines.transforms import normalize
+from pipelines.transforms.resolve import ResolveConfig
+
+KEY_KINDS = ("email", "linkedin", "x_id", "x_handle", "phone")
+
+
+def add_keys(records: pl.DataFrame, config: ResolveConfig) -> pl.DataFrame:
+    """Display-ready normalised lists (people.emails/phones) and match keys per record."""
+    return records.with_columns(
+        normalize.clean_emails(pl.col("emails")).alias("emails_norm"),
+        normalize.phones_e164(records["phones"], config.default_region).alias("phones_norm"),
+        normalize.email_keys(pl.col("emails")).alias("email_keys"),
+        normalize.linkedin_key(pl.col("linkedin_url")).alias("linkedin_key"),
+        normalize.x_handle_key(pl.col("x_handle")).alias("x_handle_key"),
+    )
+
+
+def owner_keys(owner: pl.DataFrame, config: ResolveConfig) -> pl.DataFrame:
+    """(kind, key) pairs that identify the owner across sources."""
+    if owner.height == 0:
+        return pl.DataFrame(schema={"kind": pl.String, "key": pl.String})
+    value = pl.col("value")
+    keyed = owner.select(
+        pl.col("kind"),
+        pl.when(pl.col("kind") == "email")
+        .then(normalize.email_key(value))
+        .when(pl.col("kind") == "linkedin_url")
+        .then(normalize.linkedin_key(value))
+        .when(pl.col("kind") == "x_handle")
+        .then(normalize.x_handle_key(value))
+        .when(pl.col("kind") == "x_account_id")
+        .then(value.str.strip_chars())
+        .otherwise(None)
+        .alias("key"),
+    ).with_columns(pl.col("kind").replace({"linkedin_url": "linkedin", "x_account_id": "x_id"}))
+    return keyed.drop_nulls().unique().sort("kind", "key")
+
+
+def _keys_of(records: pl.DataFrame) -> pl.DataFrame:
+    """Long form (row_index, kind, key) of every identifier a record carries."""
+    indexed = records.select(
+        "record_id",
+        "email_keys",
+        "linkedin_key",
+        "x_handle_key",
+        pl.col("x_account_id").alias("x_id"),
+    )
+    emails = indexed.select(
+        "record_id", pl.lit("email").alias("kind"), pl.col("email_keys").alias("key")
+    ).explode("key")
+    singles = [
+        indexed.select("record_id", pl.lit(kind).alias("kind"), pl.col(column).alias("key"))
+        for kind, column in (
+            ("linkedin", "linkedin_key"),
+            ("x_id", "x_id"),
+            ("x_handle", "x_handle_key"),
+        )
+    ]
+    return pl.concat([emails, *singles]).drop_nulls("key")
+
+
+def mark_owner_records(records: pl.DataFrame, owner: pl.DataFrame) -> pl.DataFrame:
+    """The owner is never a person in their own network: their contact rows become 'owner'."""
+    owned = (
+        _keys_of(records).join(owner, on=["kind", "key"], how="semi").select("record_id").unique()
+    )
+    is_owner = pl.col("record_id").is_in(owned["record_id"].implode())
+    return records.with_columns(
+        is_owner.alias("is_owner_match"),
+        pl.when(is_owner & (pl.col("kind") == "contact"))
+        .then(pl.lit("owner"))
+        .otherwise(pl.col("kind"))
+        .alias("kind"),
+    )
+
+
+def identity_keys(people_records: pl.DataFrame) -> pl.DataFrame:
+    """(kind, key, person_id); a key claimed by two people is dropped (ambiguous)."""
+    long = (
+        _keys_of(people_records)
+        .join(people_records.select("record_id", "person_id"), on="record_id")
+        .select("kind", "key", "person_id")
+        .unique()
+    )
+    return long.filter(pl.len().over(["kind", "key"]) == 1).sort("kind", "key")
+
+
+def attribute_interactions(
+    interactions: pl.DataFrame, identity: pl.DataFrame, owner: pl.DataFrame, config: ResolveConfig
+) -> pl.DataFrame:
+    """Each interaction row gets ``person_id`` (first key that resolves) and ``is_owner``."""
+    del config
+    keyed = interactions.with_columns(
+        normalize.email_key(pl.col("email")).alias("_email"),
+        normalize.linkedin_key(pl.col("linkedin_url")).alias("_linkedin"),
+        pl.col("x_account_id").alias("_x_id"),
+    )
+    person = None
+    owner_flag = pl.lit(False)
+    for kind, column in (("email", "_email"), ("linkedin", "_linkedin"), ("x_id", "_x_id")):
+        lookup = identity.filter(pl.col("kind") == kind).select(
+            pl.col("key").alias(column), pl.col("person_id").alias(f"{column}_person")
+        )
+        keyed = keyed.join(lookup, on=column, how="left")
+        owned = owner.filter(pl.col("kind") == kind)["key"].implode()
+        owner_flag = owner_flag | pl.col(column).is_in(owned).fill_null(False)
+        person = (
+            pl.col(f"{column}_person")
+            if person is None
+            else pl.coalesce(person, pl.col(f"{column}_person"))
+        )
+    assert person is not None
+    return keyed.with_columns(person.alias("person_id"), owner_flag.alias("is_owner")).select(
+        *interactions.columns, "person_id", "is_owner"
+    )

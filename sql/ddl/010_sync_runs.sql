@@ -1,0 +1,22 @@
+-- one row per sync run: what it read, what it produced, and every per-file problem
+create table if not exists sync_runs (
+    run_id varchar primary key,
+    started_at timestamptz not null,
+    finished_at timestamptz,
+    status varchar not null,  -- succeeded | failed | dry_run
+    kith_version varchar,
+    input_paths varchar[],
+    files_seen integer,
+    files_parsed integer,
+    files_unchanged integer,
+    files_failed integer,
+    files_unrecognised integer,
+    records integer,
+    hidden_records integer,
+    people integer,
+    merges integer,
+    interactions integer,
+    seconds double,
+    errors struct(file varchar, "row" bigint, message varchar)[],
+    changes json
+);

@@ -1,0 +1,28 @@
+-- one row per record read from an export, with every original field in raw (nothing is lost)
+create table if not exists records (
+    record_id varchar primary key,
+    file_sha256 varchar not null,
+    source varchar not null,
+    source_file varchar not null,
+    source_row bigint not null,
+    kind varchar not null,
+    channel varchar,
+    full_name varchar,
+    first_name varchar,
+    middle_name varchar,
+    last_name varchar,
+    nickname varchar,
+    emails varchar[],
+    phones varchar[],
+    company varchar,
+    title varchar,
+    location varchar,
+    linkedin_url varchar,
+    x_handle varchar,
+    x_account_id varchar,
+    urls varchar[],
+    labels varchar[],
+    birthday varchar,
+    connected_on date,
+    raw json
+);

@@ -1,0 +1,1 @@
+insert into interactions by name select * from incoming_interactions;

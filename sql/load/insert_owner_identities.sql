@@ -1,0 +1,1 @@
+insert into owner_identities by name select * from incoming_owner;

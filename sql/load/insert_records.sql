@@ -1,0 +1,1 @@
+insert into records by name select * from incoming_records;
