@@ -250,7 +250,8 @@ def messages_to_interactions(raw: pl.DataFrame, source_file: str) -> tuple[pl.Da
         .fill_null(pl.lit([], dtype=pl.List(pl.String)))
         .alias("to_urls"),
         (
-            col("sender profile url").is_null()
+            # no URL means an anonymous or sponsored sender, if the column exists at all
+            (col("sender profile url").is_null() & pl.lit("sender profile url" in raw.columns))
             | (col("from").str.to_lowercase() == ANONYMOUS_SENDER).fill_null(False)
             | col("content").str.contains(SPONSORED_MARKER, literal=True).fill_null(False)
         ).alias("is_bulk"),

@@ -76,6 +76,8 @@ def rows(frame: pl.DataFrame, *columns: str) -> list[tuple[object, ...]]:
         ("Profile.csv", "linkedin_profile"),
         ("Email Addresses.csv", "linkedin_email_addresses"),
         ("PhoneNumbers.csv", "linkedin_phone_numbers"),
+        ("Whatsapp Phone Numbers.csv", "linkedin_phone_numbers"),
+        ("messages_no_urls.csv", "linkedin_messages"),
         ("ImportedContacts.csv", "linkedin_imported_contacts"),
         ("Contacts.csv", "linkedin_imported_contacts"),
     ],
@@ -228,6 +230,16 @@ def test_messages_2021_without_recipient_urls_keep_the_to_name() -> None:
     ]
 
 
+def test_messages_without_a_sender_url_column_are_not_bulk() -> None:
+    """A header lacking SENDER PROFILE URL says nothing about sponsored senders."""
+    frame = parse(LinkedInMessages(), "messages_no_urls.csv").interactions
+    when = utc(2020, 1, 2, 3, 4, 5)
+    assert rows(frame, *MESSAGE_COLUMNS) == [
+        (1, "from", None, "Dario Pell", when, False),
+        (1, "to", None, "Sam Owner", when, False),
+    ]
+
+
 def test_message_id_is_the_same_in_a_re_saved_copy(tmp_path: Path) -> None:
     """Basic and Complete archives (or an Excel re-save) must give the same ids."""
     original = FIXTURES / "messages.csv"
@@ -333,6 +345,14 @@ def test_phone_numbers_are_owner_phones_and_owner_records() -> None:
         (2, "owner", "linkedin_phone_number", ["+1 555 0100"]),
     ]
     assert '"extension":"12"' in result.records.get_column("raw")[1]
+
+
+def test_whatsapp_numbers_are_owner_phones_too() -> None:
+    result = parse(LinkedInPhoneNumbers(), "Whatsapp Phone Numbers.csv")
+    assert rows(result.owner, "kind", "value") == [("phone", "+49 30 5550 1234")]
+    assert rows(result.records, "source_row", "kind", "phones") == [
+        (1, "owner", ["+49 30 5550 1234"])
+    ]
 
 
 # ----------------------------------------------------------------- address-book uploads
