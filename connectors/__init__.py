@@ -6,6 +6,7 @@ Order matters only where two formats could both claim a file: the more specific 
 from __future__ import annotations
 
 from connectors.base import Connector, ExportFile
+from connectors.email_log import EmailLogCsv
 from connectors.google import GoogleContactsCsv, GoogleLegacyCsv, GoogleOutlookCsv
 from connectors.linkedin import (
     LinkedInConnections,
@@ -49,6 +50,7 @@ REGISTRY: tuple[Connector, ...] = (
     OutlookWebCsv(),
     VCardFile(),
     Mbox(),
+    EmailLogCsv(),  # last: its alias map is the loosest match
 )
 
 SNIFF_BYTES = 65536

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from connectors._text import decode
-from connectors.base import INTERACTION_SCHEMA, OWNER_SCHEMA, ExportFile, FormatError
+from connectors.base import INTERACTION_SCHEMA, OWNER_SCHEMA, ExportFile, FormatError, ParseResult
 from connectors.mbox import Mbox, iter_raw_messages, parse_labels
 
 FIXTURE = (
@@ -18,7 +18,7 @@ FIXTURE = (
 )
 
 
-def _parse(path: Path = FIXTURE):  # type: ignore[no-untyped-def]
+def _parse(path: Path = FIXTURE) -> ParseResult:
     return Mbox().parse(ExportFile(path))
 
 
