@@ -29,8 +29,8 @@ HISTORY_SCHEMA = pl.Schema(
 @dataclass(frozen=True)
 class ResolveConfig:
     default_region: str = "US"  # phones without a country code
-    merge_threshold: float = 0.0
-    maybe_threshold: float = 0.0
+    merge_threshold: float = 6.0  # match weight (log2 odds) at or above which pairs merge
+    maybe_threshold: float = 2.0  # at or above: kept as a 'maybe' link for review
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ class Overrides:
 
     must_link: tuple[tuple[str, str], ...] = ()
     cannot_link: tuple[tuple[str, str], ...] = ()
+    strength: tuple[tuple[str, float], ...] = ()  # per-person strength, for relationships
 
 
 @dataclass
@@ -61,6 +62,6 @@ def resolve(
     ``records``: RECORD_SCHEMA columns plus a unique ``record_id`` (kind 'contact' only).
     ``previous``: ``record_key, person_id`` from the last run, so IDs stay stable.
     """
-    from pipelines.transforms.resolve.simple import resolve_exact
+    from pipelines.transforms.resolve.engine import run
 
-    return resolve_exact(records, previous)
+    return run(records, previous, overrides, config)

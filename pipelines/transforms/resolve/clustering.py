@@ -1,0 +1,179 @@
+"""Records + merge edges -> clusters, with cannot-link constraints that no edge can break.
+
+Connected components are found in polars (label propagation with pointer jumping). Only
+components that could violate a constraint are re-clustered in Python, greedily in the
+order must-link, strong edges, weak edges (each by descending score): an edge is skipped
+when it would put two LinkedIn profiles, two X accounts or two sides of a cannot-link
+override into one cluster, and a weak (name-level) edge is also skipped when the two groups
+disagree on company or e-mail. So a cluster never chains through one weak link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+EDGE_SCHEMA = pl.Schema(
+    {
+        "rid_l": pl.UInt32,
+        "rid_r": pl.UInt32,
+        "score": pl.Float64,
+        "strong": pl.Boolean,
+        "must": pl.Boolean,
+    }
+)
+
+
+def connected_components(n: int, edges: pl.DataFrame) -> pl.Series:
+    """Component label per node 0..n-1: the smallest node id in its component."""
+    labels = pl.Series("label", range(n), dtype=pl.UInt32)
+    if edges.height == 0 or n == 0:
+        return labels
+    src = pl.concat([edges["rid_l"], edges["rid_r"]]).cast(pl.UInt32)
+    dst = pl.concat([edges["rid_r"], edges["rid_l"]]).cast(pl.UInt32)
+    while True:
+        neighbour = (
+            pl.DataFrame({"src": src, "nb": labels.gather(dst)})
+            .group_by("src")
+            .agg(pl.col("nb").min())
+        )
+        current = labels.gather(neighbour["src"])
+        better = neighbour.filter(neighbour["nb"] < current)
+        changed = better.height > 0
+        if changed:
+            labels = labels.scatter(better["src"], better["nb"])
+        while True:  # pointer jumping: label <- label[label]
+            jumped = labels.gather(labels)
+            if (jumped == labels).all():
+                break
+            labels = jumped
+        if not changed:
+            return labels.rename("label")
+
+
+@dataclass
+class _Group:
+    linkedin: set[str] = field(default_factory=set)
+    x_ids: set[str] = field(default_factory=set)
+    companies: set[str] = field(default_factory=set)
+    emails: set[str] = field(default_factory=set)
+    tokens: set[str] = field(default_factory=set)
+
+    def absorb(self, other: _Group) -> None:
+        self.linkedin |= other.linkedin
+        self.x_ids |= other.x_ids
+        self.companies |= other.companies
+        self.emails |= other.emails
+        self.tokens |= other.tokens
+
+
+def _opposite(token: str) -> str:
+    head, side = token.rsplit(":", 1)
+    return f"{head}:{'b' if side == 'a' else 'a'}"
+
+
+def _conflict(a: _Group, b: _Group, strong: bool, must: bool) -> str | None:
+    """Why two groups may not merge through this edge, or None."""
+    if any(_opposite(token) in b.tokens for token in a.tokens):
+        return "cannot_link_override"
+    if must:
+        return None
+    if a.linkedin and b.linkedin and a.linkedin != b.linkedin:
+        return "two_linkedin_profiles"
+    if a.x_ids and b.x_ids and a.x_ids != b.x_ids:
+        return "two_x_accounts"
+    if not strong:
+        if a.companies and b.companies and not a.companies & b.companies:
+            return "weak_link_company_disagrees"
+        if a.emails and b.emails and not a.emails & b.emails and not a.companies & b.companies:
+            return "weak_link_email_disagrees"
+    return None
+
+
+def cluster(
+    n: int,
+    edges: pl.DataFrame,
+    features: pl.DataFrame,
+    cannot_tokens: dict[int, set[str]] | None = None,
+) -> tuple[pl.Series, pl.DataFrame]:
+    """Cluster label per rid (smallest rid of its cluster) and the edges refused, with why.
+
+    ``edges``: EDGE_SCHEMA; ``features``: rid, linkedin_key, x_id_key, company_key,
+    email_keys_personal. ``cannot_tokens``: rid -> {'<override>:a'} for cannot-link sides.
+    """
+    cannot_tokens = cannot_tokens or {}
+    labels = connected_components(n, edges)
+    refused_schema = {"rid_l": pl.UInt32, "rid_r": pl.UInt32, "reason": pl.String}
+    if edges.height == 0:
+        return labels, pl.DataFrame(schema=refused_schema)
+    node_info = features.select(
+        "rid", "linkedin_key", "x_id_key", "company_key", "email_keys_personal"
+    ).with_columns(labels.gather(features["rid"]).alias("label"))
+    token_rids = pl.Series(list(cannot_tokens), dtype=pl.UInt32)
+    stats = node_info.group_by("label").agg(
+        pl.len().alias("size"),
+        pl.col("linkedin_key").n_unique().alias("li") - pl.col("linkedin_key").null_count().gt(0),
+        pl.col("x_id_key").n_unique().alias("xi") - pl.col("x_id_key").null_count().gt(0),
+        pl.col("rid").is_in(token_rids.implode()).any().alias("tok"),
+    )
+    must_labels = labels.gather(edges.filter(pl.col("must"))["rid_l"]).unique()
+    flagged = stats.filter(
+        (pl.col("size") >= 3)
+        | (pl.col("li") > 1)
+        | (pl.col("xi") > 1)
+        | pl.col("tok")
+        | pl.col("label").is_in(must_labels.implode())
+    ).get_column("label")
+    if flagged.len() == 0:
+        return labels, pl.DataFrame(schema=refused_schema)
+    flagged_set = flagged.implode()
+    nodes = node_info.filter(pl.col("label").is_in(flagged_set))
+    edge_rows = (
+        edges.with_columns(labels.gather(edges["rid_l"]).alias("label"))
+        .filter(pl.col("label").is_in(flagged_set))
+        .sort(
+            ["must", "strong", "score", "rid_l", "rid_r"],
+            descending=[True, True, True, False, False],
+        )
+    )
+    groups: dict[int, _Group] = {}
+    parent: dict[int, int] = {}
+    for rid, li, xi, company, emails in nodes.select(
+        "rid", "linkedin_key", "x_id_key", "company_key", "email_keys_personal"
+    ).iter_rows():
+        parent[rid] = rid
+        groups[rid] = _Group(
+            linkedin={li} if li else set(),
+            x_ids={xi} if xi else set(),
+            companies={company} if company else set(),
+            emails=set(emails or ()),
+            tokens=set(cannot_tokens.get(rid, ())),
+        )
+
+    def find(x: int) -> int:
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    refused: list[tuple[int, int, str]] = []
+    for rid_l, rid_r, strong, must in edge_rows.select(
+        "rid_l", "rid_r", "strong", "must"
+    ).iter_rows():
+        a, b = find(rid_l), find(rid_r)
+        if a == b:
+            continue
+        reason = _conflict(groups[a], groups[b], bool(strong), bool(must))
+        if reason:
+            refused.append((rid_l, rid_r, reason))
+            continue
+        keep, drop = (a, b) if a < b else (b, a)
+        parent[drop] = keep
+        groups[keep].absorb(groups.pop(drop))
+    rids = list(parent)
+    roots = [find(r) for r in rids]
+    labels = labels.scatter(pl.Series(rids, dtype=pl.UInt32), pl.Series(roots, dtype=pl.UInt32))
+    return labels, pl.DataFrame(refused, schema=refused_schema, orient="row")

@@ -1,0 +1,418 @@
+"""Comparisons: ordered levels per field, each level a log2 match weight (Splink vocabulary).
+
+A comparison reads the ``<column>_l`` / ``<column>_r`` pair columns and returns, per pair,
+the index of the first level that holds (null first, else last). Fuzzy levels use rapidfuzz
+batch scorers (``cpdist``) on whole columns, never a Python call per pair. Weights are
+hand-set Fellegi-Sunter style log2 Bayes factors: positive when agreement is much more
+likely for the same person than for two different ones.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+import polars as pl
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
+
+
+@dataclass(frozen=True)
+class Level:
+    label: str
+    weight: float
+
+
+def _l(column: str) -> pl.Expr:
+    return pl.col(f"{column}_l")
+
+
+def _r(column: str) -> pl.Expr:
+    return pl.col(f"{column}_r")
+
+
+def _either_null(column: str) -> pl.Expr:
+    return _l(column).is_null() | _r(column).is_null()
+
+
+def _lists_null(column: str) -> pl.Expr:
+    return (_l(column).list.len() == 0) | (_r(column).list.len() == 0)
+
+
+def _lists_share(column_l: str, column_r: str) -> pl.Expr:
+    return pl.col(column_l).list.set_intersection(pl.col(column_r)).list.len() > 0
+
+
+def similarity(pairs: pl.DataFrame, left: str, right: str) -> pl.Series:
+    """Batch rapidfuzz Jaro-Winkler similarity of two string columns; null -> 0."""
+    chosen = JaroWinkler.normalized_similarity
+    values_l = pairs.get_column(left).fill_null("").to_list()
+    values_r = pairs.get_column(right).fill_null("").to_list()
+    if not values_l:
+        return pl.Series([], dtype=pl.Float32)
+    scores = process.cpdist(values_l, values_r, scorer=chosen, workers=-1, dtype="float32")
+    return pl.Series(scores, dtype=pl.Float32)
+
+
+def edit_distance(pairs: pl.DataFrame, left: str, right: str) -> pl.Series:
+    """Batch Damerau-Levenshtein distance (transpositions count as one edit)."""
+    values_l = pairs.get_column(left).fill_null("").to_list()
+    values_r = pairs.get_column(right).fill_null("").to_list()
+    if not values_l:
+        return pl.Series([], dtype=pl.Int32)
+    scorer = DamerauLevenshtein.distance
+    scores = process.cpdist(values_l, values_r, scorer=scorer, workers=-1, dtype="int32")
+    return pl.Series(scores, dtype=pl.Int32)
+
+
+class Comparison(ABC):
+    """One field's ordered levels; ``evaluate`` gives the level index per pair."""
+
+    name: str
+    levels: tuple[Level, ...]
+    columns: tuple[str, ...]  # base names; the pairs frame carries ``_l`` and ``_r``
+
+    def prepare(self, pairs: pl.DataFrame) -> pl.DataFrame:
+        """Add helper columns (batch similarities) the level expression reads."""
+        return pairs
+
+    @abstractmethod
+    def level_expr(self) -> pl.Expr:
+        """Index into ``levels`` (UInt8), first true level wins."""
+
+    def weight_expr(self, level: pl.Expr) -> pl.Expr:
+        weights = {i: lv.weight for i, lv in enumerate(self.levels)}
+        return level.replace_strict(weights, return_dtype=pl.Float64)
+
+    def label_expr(self, level: pl.Expr) -> pl.Expr:
+        labels = {i: lv.label for i, lv in enumerate(self.levels)}
+        return level.replace_strict(labels, return_dtype=pl.String)
+
+    def evaluate(self, pairs: pl.DataFrame) -> pl.Series:
+        prepared = self.prepare(pairs)
+        return prepared.select(self.level_expr().cast(pl.UInt8).alias(self.name)).to_series()
+
+    def index(self, label: str) -> int:
+        return next(i for i, lv in enumerate(self.levels) if lv.label == label)
+
+
+def _chain(conditions: list[tuple[pl.Expr, int]], otherwise: int) -> pl.Expr:
+    expr: pl.Expr = pl.lit(otherwise, pl.UInt8)
+    for condition, value in reversed(conditions):
+        expr = pl.when(condition).then(pl.lit(value, pl.UInt8)).otherwise(expr)
+    return expr
+
+
+class IdentifierListComparison(Comparison):
+    """Shared identifier in list columns (e-mails, phones), shared-by-many keys down-weighted.
+
+    Levels (e-mail example):
+    0 null: one side has none ([] vs ['a@x.io']);
+    1 exact: a personal key shared (['jdoe@gmail.com'] vs ['jdoe@gmail.com', 'j@acme.com']);
+    2 exact_shared: only a key several people use is shared (['team@acme.com'] both sides);
+    3 else: both have keys, none shared (['a@x.io'] vs ['b@y.io']).
+    """
+
+    def __init__(self, name: str, column: str, exact: float, shared: float, other: float):
+        self.name = name
+        self.column = column
+        self.columns = (column, f"{column}_personal")
+        self.levels = (
+            Level("null", 0.0),
+            Level("exact", exact),
+            Level("exact_shared", shared),
+            Level("else", other),
+        )
+
+    def level_expr(self) -> pl.Expr:
+        column = self.column
+        personal = f"{column}_personal"
+        return _chain(
+            [
+                (_lists_null(column), 0),
+                (_lists_share(f"{personal}_l", f"{personal}_r"), 1),
+                (_lists_share(f"{column}_l", f"{column}_r"), 2),
+            ],
+            3,
+        )
+
+
+def email_comparison() -> IdentifierListComparison:
+    return IdentifierListComparison("email", "email_keys", exact=14.0, shared=1.0, other=-2.0)
+
+
+def phone_comparison() -> IdentifierListComparison:
+    return IdentifierListComparison("phone", "phone_keys", exact=11.0, shared=1.0, other=-1.0)
+
+
+class LinkedInComparison(Comparison):
+    """Profile slug. Levels: 0 null (None vs 'in/jdoe'); 1 exact ('in/jdoe' both);
+    2 else ('in/jdoe' vs 'in/jane-doe-2': two profiles, a cannot-link)."""
+
+    name = "linkedin"
+    columns = ("linkedin_key",)
+    levels = (Level("null", 0.0), Level("exact", 20.0), Level("else", -30.0))
+
+    def level_expr(self) -> pl.Expr:
+        key = "linkedin_key"
+        return _chain([(_either_null(key), 0), (_l(key) == _r(key), 1)], 2)
+
+
+class XComparison(Comparison):
+    """X account. Levels: 0 null (no id and no handle on one side); 1 id_exact ('123' both);
+    2 id_else ('123' vs '456': two accounts, a cannot-link); 3 handle_exact ('jdoe' both,
+    ids missing); 4 else ('jdoe' vs 'jane_d')."""
+
+    name = "x"
+    columns = ("x_id_key", "x_handle_key")
+    levels = (
+        Level("null", 0.0),
+        Level("id_exact", 20.0),
+        Level("id_else", -30.0),
+        Level("handle_exact", 12.0),
+        Level("else", -2.0),
+    )
+
+    def level_expr(self) -> pl.Expr:
+        ids_present = _l("x_id_key").is_not_null() & _r("x_id_key").is_not_null()
+        handles_present = _l("x_handle_key").is_not_null() & _r("x_handle_key").is_not_null()
+        return _chain(
+            [
+                (ids_present & (_l("x_id_key") == _r("x_id_key")), 1),
+                (ids_present, 2),
+                (handles_present & (_l("x_handle_key") == _r("x_handle_key")), 3),
+                (handles_present, 4),
+            ],
+            0,
+        )
+
+
+class NameComparison(Comparison):
+    """First + last name keys, term-frequency adjusted.
+
+    Levels (base weight; positive levels lose ``min(2*log2(k), 6)`` bits, k = the larger
+    'people with this exact name in one source' count of the two records):
+    0 null: a side has no name ('' vs 'jane doe');
+    1 exact: ('jane','doe') vs ('jane','doe');
+    2 swapped: same tokens, other fields ('doe','jane') vs ('jane','doe');
+    3 nickname: same last, shared canonical first ('bob','smith') vs ('robert','smith');
+    4 fuzzy_high: Jaro-Winkler of 'first last' >= 0.94 ('jane','doe') vs ('jane','doee');
+    5 initial: same last, one first is a prefix of the other ('j','doe') vs ('jane','doe');
+    6 fuzzy: JW first >= 0.8 and JW last >= 0.88 ('jayne','dow') vs ('jane','doe');
+    7 first_only: a side has only a first name, equal or nickname ('jane',-) vs ('jane','doe');
+    8 last_differs: same first, other last ('jane','doe') vs ('jane','roe'): maiden name?;
+    9 else: ('jane','doe') vs ('mark','roe').
+    """
+
+    name = "name"
+    columns = ("first_key", "last_key", "name_tokens", "first_canon", "name_people")
+    levels = (
+        Level("null", 0.0),
+        Level("exact", 7.0),
+        Level("swapped", 6.5),
+        Level("nickname", 6.0),
+        Level("fuzzy_high", 5.0),
+        Level("initial", 3.5),
+        Level("fuzzy", 2.0),
+        Level("first_only", 0.5),
+        Level("last_differs", -3.0),
+        Level("else", -7.0),
+    )
+
+    def prepare(self, pairs: pl.DataFrame) -> pl.DataFrame:
+        both = pairs.select(
+            pl.concat_str(
+                [pl.col("first_key_l"), pl.col("last_key_l")], separator=" ", ignore_nulls=True
+            ).alias("_full_l"),
+            pl.concat_str(
+                [pl.col("first_key_r"), pl.col("last_key_r")], separator=" ", ignore_nulls=True
+            ).alias("_full_r"),
+            "first_key_l",
+            "first_key_r",
+            "last_key_l",
+            "last_key_r",
+        )
+        return pairs.with_columns(
+            similarity(both, "_full_l", "_full_r").alias("_jw_full"),
+            similarity(both, "first_key_l", "first_key_r").alias("_jw_first"),
+            similarity(both, "last_key_l", "last_key_r").alias("_jw_last"),
+        )
+
+    def level_expr(self) -> pl.Expr:
+        first_eq = _l("first_key") == _r("first_key")
+        last_eq = _l("last_key") == _r("last_key")
+        has_last = _l("last_key").is_not_null() & _r("last_key").is_not_null()
+        no_name = (_l("first_key").is_null() & _l("last_key").is_null()) | (
+            _r("first_key").is_null() & _r("last_key").is_null()
+        )
+        canon = _lists_share("first_canon_l", "first_canon_r")
+        prefix = _l("first_key").str.starts_with(_r("first_key")) | _r("first_key").str.starts_with(
+            _l("first_key")
+        )
+        return _chain(
+            [
+                (no_name, 0),
+                (first_eq & last_eq, 1),
+                (has_last & (_l("name_tokens") == _r("name_tokens")), 2),
+                (last_eq & canon, 3),
+                (has_last & (pl.col("_jw_full") >= 0.94), 4),
+                (last_eq & prefix, 5),
+                (has_last & (pl.col("_jw_first") >= 0.8) & (pl.col("_jw_last") >= 0.88), 6),
+                (~has_last & (first_eq | canon), 7),
+                (has_last & first_eq, 8),
+            ],
+            9,
+        )
+
+    def weight_expr(self, level: pl.Expr) -> pl.Expr:
+        base = super().weight_expr(level)
+        people = pl.max_horizontal(_l("name_people"), _r("name_people")).fill_null(1)
+        penalty = (people.cast(pl.Float64).log(2) * 2.0).clip(0.0, 6.0)
+        return pl.when(level.is_between(1, 6)).then(base - penalty).otherwise(base)
+
+
+class CompanyComparison(Comparison):
+    """Employer, by company key and work e-mail domain.
+
+    Levels: 0 null (no company on a side and no work domains to compare);
+    1 exact ('acme' vs 'acme'); 2 fuzzy (JW >= 0.9 or prefix: 'acmeanalytics' vs 'acme');
+    3 same_domain (work domains shared: ['acme.com'] both); 4 company_domain ('acme' vs a
+    jdoe@acme.com address); 5 else ('acme' vs 'globex': a namesake or a job change).
+    """
+
+    name = "company"
+    columns = ("company_key", "email_domains", "domain_stems")
+    levels = (
+        Level("null", 0.0),
+        Level("exact", 4.0),
+        Level("fuzzy", 2.5),
+        Level("same_domain", 3.0),
+        Level("company_domain", 3.0),
+        Level("else", -3.0),
+    )
+
+    def prepare(self, pairs: pl.DataFrame) -> pl.DataFrame:
+        return pairs.with_columns(
+            similarity(pairs, "company_key_l", "company_key_r").alias("_jw_co")
+        )
+
+    def level_expr(self) -> pl.Expr:
+        both = _l("company_key").is_not_null() & _r("company_key").is_not_null()
+        prefix = (
+            _l("company_key").str.starts_with(_r("company_key"))
+            | _r("company_key").str.starts_with(_l("company_key"))
+        ) & (
+            pl.min_horizontal(_l("company_key").str.len_chars(), _r("company_key").str.len_chars())
+            >= 4
+        )
+        co_dom = _r("domain_stems").list.contains(_l("company_key")) | _l(
+            "domain_stems"
+        ).list.contains(_r("company_key"))
+        return _chain(
+            [
+                (both & (_l("company_key") == _r("company_key")), 1),
+                (both & ((pl.col("_jw_co") >= 0.9) | prefix), 2),
+                (_lists_share("email_domains_l", "email_domains_r"), 3),
+                (co_dom.fill_null(False), 4),
+                (both, 5),
+            ],
+            0,
+        )
+
+
+class LocationComparison(Comparison):
+    """Place. Levels: 0 null; 1 exact ('berlin germany' both); 2 city ('berlin' first parts);
+    3 fuzzy (JW >= 0.88: 'brelin germany'); 4 else ('berlin' vs 'lagos')."""
+
+    name = "location"
+    columns = ("location_key", "city_key")
+    levels = (
+        Level("null", 0.0),
+        Level("exact", 2.5),
+        Level("city", 1.5),
+        Level("fuzzy", 1.0),
+        Level("else", -1.0),
+    )
+
+    def prepare(self, pairs: pl.DataFrame) -> pl.DataFrame:
+        return pairs.with_columns(
+            similarity(pairs, "location_key_l", "location_key_r").alias("_jw_loc")
+        )
+
+    def level_expr(self) -> pl.Expr:
+        return _chain(
+            [
+                (_either_null("location_key"), 0),
+                (_l("location_key") == _r("location_key"), 1),
+                (_l("city_key") == _r("city_key"), 2),
+                (pl.col("_jw_loc") >= 0.88, 3),
+            ],
+            4,
+        )
+
+
+class BirthdayComparison(Comparison):
+    """Birthday digits. Levels: 0 null; 1 exact ('19560409' both); 2 one_edit (one typo or
+    swap: '19560409' vs '19560490'); 3 else ('19560409' vs '19811123')."""
+
+    name = "birthday"
+    columns = ("birthday_key",)
+    levels = (Level("null", 0.0), Level("exact", 7.0), Level("one_edit", 3.0), Level("else", -6.0))
+
+    def prepare(self, pairs: pl.DataFrame) -> pl.DataFrame:
+        return pairs.with_columns(
+            edit_distance(pairs, "birthday_key_l", "birthday_key_r").alias("_ed_bday")
+        )
+
+    def level_expr(self) -> pl.Expr:
+        return _chain(
+            [
+                (_either_null("birthday_key"), 0),
+                (_l("birthday_key") == _r("birthday_key"), 1),
+                (pl.col("_ed_bday") <= 1, 2),
+            ],
+            3,
+        )
+
+
+class StreetComparison(Comparison):
+    """Street address tokens. Levels: 0 null; 1 exact ('7 wallaby place'); 2 fuzzy_high
+    (JW >= 0.9: '7 walaby place'); 3 fuzzy (JW >= 0.75); 4 else ('12 pinkerton circuit')."""
+
+    name = "street"
+    columns = ("street_key",)
+    levels = (
+        Level("null", 0.0),
+        Level("exact", 4.0),
+        Level("fuzzy_high", 2.5),
+        Level("fuzzy", 0.5),
+        Level("else", -2.0),
+    )
+
+    def prepare(self, pairs: pl.DataFrame) -> pl.DataFrame:
+        return pairs.with_columns(similarity(pairs, "street_key_l", "street_key_r").alias("_jw_st"))
+
+    def level_expr(self) -> pl.Expr:
+        return _chain(
+            [
+                (_either_null("street_key"), 0),
+                (_l("street_key") == _r("street_key"), 1),
+                (pl.col("_jw_st") >= 0.9, 2),
+                (pl.col("_jw_st") >= 0.75, 3),
+            ],
+            4,
+        )
+
+
+def default_comparisons() -> tuple[Comparison, ...]:
+    return (
+        email_comparison(),
+        phone_comparison(),
+        LinkedInComparison(),
+        XComparison(),
+        NameComparison(),
+        CompanyComparison(),
+        LocationComparison(),
+        BirthdayComparison(),
+        StreetComparison(),
+    )

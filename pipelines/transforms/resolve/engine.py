@@ -1,0 +1,228 @@
+"""The resolver's stages in order: normalise, block, score, cluster, name.
+
+Kept apart from the package ``__init__`` (the interface) so the interface imports nothing
+heavy. Stats hold counts and seconds only, never a value from a record.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import polars as pl
+
+from pipelines.transforms.normalize import (
+    NormalizeConfig,
+    email_key,
+    linkedin_key,
+    normalize_records,
+    phones_e164,
+    x_handle_key,
+)
+from pipelines.transforms.resolve import (
+    LINK_SCHEMA,
+    Overrides,
+    Resolution,
+    ResolveConfig,
+)
+from pipelines.transforms.resolve.blocking import DEFAULT_RULES, block
+from pipelines.transforms.resolve.clustering import EDGE_SCHEMA, cluster
+from pipelines.transforms.resolve.comparisons import default_comparisons
+from pipelines.transforms.resolve.ids import assign_person_ids, record_keys
+from pipelines.transforms.resolve.scoring import add_features, explain, score_pairs
+
+_INPUT_COLUMNS = (
+    "record_id",
+    "source",
+    "full_name",
+    "first_name",
+    "last_name",
+    "emails",
+    "phones",
+    "company",
+    "location",
+    "linkedin_url",
+    "x_handle",
+    "x_account_id",
+    "urls",
+    "birthday",
+    "street",
+)
+_PERSON_ID = re.compile(r"^p_[0-9a-f]{12}$")
+
+
+def _identifier_rids(
+    identifier: str, features: pl.DataFrame, previous_ids: pl.DataFrame, region: str
+) -> list[int]:
+    """Records an override identifier names, matched through the normalised keys."""
+    value = identifier.strip()
+    if _PERSON_ID.match(value):
+        return previous_ids.filter(pl.col("person_id") == value)["rid"].to_list()
+    one = pl.DataFrame({"v": [value]})
+    if "linkedin.com" in value.lower():
+        key = one.select(linkedin_key(pl.col("v"))).item()
+        hits = features.filter(pl.col("linkedin_key") == key) if key else None
+    elif "@" in value[1:] and not value.startswith("@"):
+        key = one.select(email_key(pl.col("v"))).item()
+        hits = features.filter(pl.col("email_keys").list.contains(key)) if key else None
+    elif value.startswith("@") or re.search(r"(?i)(twitter|x)\.com/", value):
+        key = one.select(x_handle_key(pl.col("v"))).item()
+        hits = features.filter(pl.col("x_handle_key") == key) if key else None
+    else:
+        phones = phones_e164(pl.Series([[value]]), region)[0]
+        key = phones[0] if len(phones) else None
+        hits = features.filter(pl.col("phone_keys").list.contains(key)) if key else None
+    return [] if hits is None else hits["rid"].to_list()
+
+
+def _override_constraints(
+    overrides: Overrides,
+    features: pl.DataFrame,
+    previous_ids: pl.DataFrame,
+    region: str,
+) -> tuple[pl.DataFrame, dict[int, set[str]], int]:
+    """Must-link edges, cannot-link tokens per rid, and how many identifiers matched nothing."""
+    unmatched = 0
+    edges: list[tuple[int, int]] = []
+    for a, b in overrides.must_link:
+        rids_a = _identifier_rids(a, features, previous_ids, region)
+        rids_b = _identifier_rids(b, features, previous_ids, region)
+        unmatched += (not rids_a) + (not rids_b)
+        group = sorted(set(rids_a) | set(rids_b))
+        edges.extend((group[0], other) for other in group[1:])
+    tokens: dict[int, set[str]] = {}
+    for index, (a, b) in enumerate(overrides.cannot_link):
+        for side, identifier in (("a", a), ("b", b)):
+            rids = _identifier_rids(identifier, features, previous_ids, region)
+            unmatched += not rids
+            for rid in rids:
+                tokens.setdefault(rid, set()).add(f"cannot{index}:{side}")
+    must = pl.DataFrame(
+        {
+            "rid_l": [min(e) for e in edges],
+            "rid_r": [max(e) for e in edges],
+            "score": [float("inf")] * len(edges),
+            "strong": [True] * len(edges),
+            "must": [True] * len(edges),
+        },
+        schema=EDGE_SCHEMA,
+    )
+    return must, tokens, unmatched
+
+
+def prepare(records: pl.DataFrame, config: ResolveConfig) -> pl.DataFrame:
+    """Records sorted by record_id with ``rid`` (0..n-1) and every normalised feature."""
+    present = [c for c in _INPUT_COLUMNS if c in records.columns]
+    base = records.select(present).sort("record_id").with_row_index("rid")
+    base = base.with_columns(pl.col("rid").cast(pl.UInt32))
+    features = normalize_records(base, NormalizeConfig(default_region=config.default_region))
+    return add_features(features)
+
+
+def run(
+    records: pl.DataFrame, previous: pl.DataFrame, overrides: Overrides, config: ResolveConfig
+) -> Resolution:
+    stats: dict[str, float] = {"records": float(records.height)}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        stats[f"seconds.{stage}"] = round(now - clock, 3)
+        clock = now
+
+    features = prepare(records, config)
+    n = features.height
+    lap("normalize")
+    blocking = block(features, DEFAULT_RULES)
+    stats.update(blocking.stats)
+    lap("blocking")
+    comparisons = default_comparisons()
+    scored = score_pairs(
+        blocking.pairs, features, config.merge_threshold, config.maybe_threshold, comparisons
+    )
+    lap("scoring")
+    keys = record_keys(features)
+    previous_ids = (
+        features.select("rid")
+        .with_columns(keys.alias("record_key"))
+        .join(previous.select("record_key", "person_id").unique("record_key"), on="record_key")
+        if previous.height
+        else pl.DataFrame(
+            schema={"rid": pl.UInt32, "record_key": pl.String, "person_id": pl.String}
+        )
+    )
+    must, tokens, unmatched = _override_constraints(
+        overrides, features, previous_ids, config.default_region
+    )
+    merges = scored.filter(pl.col("decision") == "merge").select(
+        "rid_l", "rid_r", "score", "strong", pl.lit(False).alias("must")
+    )
+    edges = pl.concat([must, merges.cast(EDGE_SCHEMA)]) if must.height else merges
+    labels, refused = cluster(n, edges.cast(EDGE_SCHEMA), features, tokens)
+    stats["overrides.unmatched_identifiers"] = float(unmatched)
+    stats["pairs.merge"] = float(merges.height)
+    stats["pairs.maybe"] = float(scored.filter(pl.col("decision") == "maybe").height)
+    stats["pairs.cannot"] = float(scored.filter(pl.col("decision") == "cannot").height)
+    stats["pairs.refused_by_guards"] = float(refused.height)
+    lap("clustering")
+
+    clusters = pl.DataFrame({"record_key": keys, "cluster": labels})
+    mapping, history = assign_person_ids(clusters, previous)
+    assignments = (
+        features.select("rid", "record_id")
+        .with_columns(keys.alias("record_key"), labels.alias("cluster"))
+        .join(mapping, on="cluster", how="left")
+        .select("record_id", "person_id", "record_key")
+    )
+    stats["people"] = float(mapping.height)
+    links = _links(scored, refused, must, features, labels)
+    lap("ids_and_links")
+    return Resolution(assignments=assignments, links=links, history=history, stats=stats)
+
+
+def _links(
+    scored: pl.DataFrame,
+    refused: pl.DataFrame,
+    must: pl.DataFrame,
+    features: pl.DataFrame,
+    labels: pl.Series,
+) -> pl.DataFrame:
+    """LINK_SCHEMA rows: merges that joined records, maybes, guard refusals, must-links."""
+    candidates = scored.filter(pl.col("decision").is_in(["merge", "maybe"]))
+    same = labels.gather(candidates["rid_l"]) == labels.gather(candidates["rid_r"])
+    candidates = candidates.with_columns(same.alias("_same")).join(
+        refused, on=["rid_l", "rid_r"], how="left"
+    )
+    decision = (
+        pl.when((pl.col("decision") == "merge") & pl.col("_same"))
+        .then(pl.lit("merge"))
+        .otherwise(pl.lit("maybe"))
+    )
+    explained = explain(candidates, features).with_columns(
+        decision.alias("decision"),
+        pl.when(pl.col("reason").is_not_null())
+        .then(pl.lit("guard:") + pl.col("reason") + pl.lit(" ") + pl.col("rule"))
+        .otherwise(pl.col("rule"))
+        .alias("rule"),
+    )
+    ids = features.select("rid", "record_id")
+    out = [
+        explained.join(ids.rename({"rid": "rid_l", "record_id": "record_id_l"}), on="rid_l")
+        .join(ids.rename({"rid": "rid_r", "record_id": "record_id_r"}), on="rid_r")
+        .select(list(LINK_SCHEMA))
+    ]
+    if must.height:
+        out.append(
+            must.join(ids.rename({"rid": "rid_l", "record_id": "record_id_l"}), on="rid_l")
+            .join(ids.rename({"rid": "rid_r", "record_id": "record_id_r"}), on="rid_r")
+            .select(
+                "record_id_l",
+                "record_id_r",
+                pl.lit("must_link").alias("decision"),
+                pl.lit("override:must_link").alias("rule"),
+                pl.lit(None, pl.Float64).alias("score"),
+                pl.lit("{}").alias("details"),
+            )
+        )
+    return pl.concat(out).cast(LINK_SCHEMA).sort("record_id_l", "record_id_r")

@@ -1,0 +1,125 @@
+"""Stable keys per record and stable person ids across runs.
+
+``record_key`` depends on content, not on row position, so a newer export of the same
+contact gets the same key: the source plus its strongest normalised identifier (LinkedIn
+profile, X account id, X handle, smallest e-mail key, smallest phone), else the source plus
+a hash of name, company and location keys. Keys are hashed: they never show a value.
+
+A cluster keeps the previous person_id most of its records carry; each old id goes to at
+most one cluster (the one holding most of its records; ties by smallest record_key).
+Other clusters get ``p_`` + 12 hex of sha1(min record_key). Merges and splits are written
+to history.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import polars as pl
+
+from pipelines.transforms.resolve import HISTORY_SCHEMA
+
+
+def _sha(values: list[str | None], length: int) -> list[str | None]:
+    return [None if v is None else hashlib.sha1(v.encode()).hexdigest()[:length] for v in values]
+
+
+def record_keys(features: pl.DataFrame) -> pl.Series:
+    """Content-derived key per record (needs normalize_records' key columns and ``source``)."""
+    identity = pl.coalesce(
+        pl.lit("li|") + pl.col("linkedin_key"),
+        pl.lit("xid|") + pl.col("x_id_key"),
+        pl.lit("xh|") + pl.col("x_handle_key"),
+        pl.lit("em|") + pl.col("email_keys").list.min(),
+        pl.lit("ph|") + pl.col("phone_keys").list.min(),
+        pl.lit("nm|")
+        + pl.concat_str(
+            [
+                pl.col("first_key").fill_null(""),
+                pl.col("last_key").fill_null(""),
+                pl.col("company_key").fill_null(""),
+                pl.col("location_key").fill_null(""),
+                pl.col("birthday_key").fill_null(""),
+                pl.col("street_key").fill_null(""),
+            ],
+            separator="|",
+        ),
+    )
+    text = features.select(
+        (pl.col("source").fill_null("") + pl.lit("\x1f") + identity).alias("k")
+    ).get_column("k")
+    hashed = _sha(text.to_list(), 20)
+    return features.select(pl.col("source").fill_null("unknown")).get_column("source") + pl.Series(
+        [":" + h if h else ":" for h in hashed], dtype=pl.String
+    )
+
+
+def _new_id(seed: str, taken: set[str]) -> str:
+    candidate = "p_" + hashlib.sha1(seed.encode()).hexdigest()[:12]
+    salt = 0
+    while candidate in taken:
+        salt += 1
+        candidate = "p_" + hashlib.sha1(f"{seed}#{salt}".encode()).hexdigest()[:12]
+    return candidate
+
+
+def assign_person_ids(
+    clusters: pl.DataFrame, previous: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``clusters``: record_key, cluster (any id) -> (cluster, person_id) and history rows."""
+    prev = (
+        previous.select("record_key", "person_id")
+        .drop_nulls()
+        .unique(subset="record_key", keep="first")
+        .sort("record_key")
+        if previous.height
+        else pl.DataFrame(schema={"record_key": pl.String, "person_id": pl.String})
+    )
+    tagged = clusters.join(prev, on="record_key", how="left")
+    seeds = clusters.group_by("cluster").agg(pl.col("record_key").min().alias("seed"))
+    votes = (
+        tagged.filter(pl.col("person_id").is_not_null())
+        .group_by("cluster", "person_id")
+        .agg(pl.len().alias("n"))
+        .join(seeds, on="cluster")
+    )
+    # each old id goes to the cluster holding most of its records
+    owner = votes.sort(["person_id", "n", "seed"], descending=[False, True, False]).unique(
+        subset="person_id", keep="first", maintain_order=True
+    )
+    # each cluster keeps the old id most of its records carry
+    kept = owner.sort(["cluster", "n", "person_id"], descending=[False, True, False]).unique(
+        subset="cluster", keep="first", maintain_order=True
+    )
+    taken = set(prev["person_id"].to_list())
+    fresh = seeds.join(kept.select("cluster"), on="cluster", how="anti").sort("seed")
+    new_ids = []
+    for seed in fresh["seed"].to_list():
+        person_id = _new_id(seed, taken)
+        taken.add(person_id)
+        new_ids.append(person_id)
+    mapping = pl.concat(
+        [
+            kept.select("cluster", "person_id"),
+            fresh.select("cluster", pl.Series("person_id", new_ids, dtype=pl.String)),
+        ]
+    )
+    moved = (
+        votes.select("cluster", pl.col("person_id").alias("old_person_id"))
+        .join(mapping.rename({"person_id": "new_person_id"}), on="cluster")
+        .filter(pl.col("old_person_id") != pl.col("new_person_id"))
+    )
+    spread = votes.group_by("person_id").agg(pl.len().alias("clusters"))
+    history = (
+        moved.join(spread, left_on="old_person_id", right_on="person_id", how="left")
+        .with_columns(
+            pl.when(pl.col("clusters") > 1)
+            .then(pl.lit("split"))
+            .otherwise(pl.lit("merged"))
+            .alias("change")
+        )
+        .select(list(HISTORY_SCHEMA))
+        .unique()
+        .sort(list(HISTORY_SCHEMA))
+    )
+    return mapping, history

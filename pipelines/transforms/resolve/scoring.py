@@ -1,0 +1,170 @@
+"""Candidate pairs -> level per comparison -> one match weight and a decision.
+
+The match weight is the sum of the levels' log2 Bayes factors. A pair is 'merge' above the
+merge threshold, 'maybe' above the maybe threshold, with two guards that a score cannot
+buy: two different LinkedIn profiles or X accounts are 'cannot' (also a cannot-link in
+clustering), and a pair whose only agreement is the name ('weak': no shared e-mail, phone
+or profile) is never merged when both sides carry a different company or e-mail.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from pipelines.transforms.resolve.comparisons import Comparison, default_comparisons
+
+# a key held by records of this many different surnames is a team inbox / switchboard
+SHARED_KEY_SURNAMES = 3
+SHARED_KEY_RECORDS = 12
+
+
+def add_features(frame: pl.DataFrame) -> pl.DataFrame:
+    """Per-record features the comparisons read beyond normalize_records' keys.
+
+    ``*_personal``: keys not shared by many people; ``name_people``: the most records one
+    source holds with this exact name (a scale-free count of namesakes); ``domain_stems``:
+    'acme' from 'acme-corp.com' -> 'acmecorp'.
+    """
+    out = frame
+    for column in ("email_keys", "phone_keys"):
+        long = out.select("rid", "last_key", column).explode(column).drop_nulls(column)
+        shared = (
+            long.group_by(column)
+            .agg(pl.len().alias("_n"), pl.col("last_key").n_unique().alias("_s"))
+            .filter((pl.col("_n") > SHARED_KEY_RECORDS) | (pl.col("_s") >= SHARED_KEY_SURNAMES))
+            .get_column(column)
+        )
+        out = out.with_columns(
+            pl.col(column).list.set_difference(shared.implode()).alias(f"{column}_personal")
+        )
+    counts = (
+        out.filter(pl.col("first_key").is_not_null() & pl.col("last_key").is_not_null())
+        .group_by("source", "first_key", "last_key")
+        .len()
+        .group_by("first_key", "last_key")
+        .agg(pl.col("len").max().cast(pl.UInt32).alias("name_people"))
+    )
+    out = out.join(counts, on=["first_key", "last_key"], how="left", maintain_order="left")
+    return out.with_columns(
+        pl.col("email_domains")
+        .list.eval(pl.element().str.split(".").list.first().str.replace_all("-", ""))
+        .alias("domain_stems")
+    )
+
+
+def _pair_columns(comparisons: tuple[Comparison, ...]) -> list[str]:
+    seen: dict[str, None] = {}
+    for comparison in comparisons:
+        for column in comparison.columns:
+            seen[column] = None
+    return list(seen)
+
+
+def join_sides(pairs: pl.DataFrame, features: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """Attach ``<column>_l`` / ``<column>_r`` for each pair (features are indexed by rid)."""
+    side = features.select("rid", *columns)
+    left = side.rename({c: f"{c}_l" for c in columns}).rename({"rid": "rid_l"})
+    right = side.rename({c: f"{c}_r" for c in columns}).rename({"rid": "rid_r"})
+    return pairs.join(left, on="rid_l", how="left", maintain_order="left").join(
+        right, on="rid_r", how="left", maintain_order="left"
+    )
+
+
+def score_pairs(
+    pairs: pl.DataFrame,
+    features: pl.DataFrame,
+    merge_threshold: float,
+    maybe_threshold: float,
+    comparisons: tuple[Comparison, ...] | None = None,
+    chunk: int = 1_000_000,
+) -> pl.DataFrame:
+    """Level per comparison, ``score``, ``strong``, ``decision`` for every candidate pair.
+
+    Pairs are scored in chunks so the wide ``_l``/``_r`` frame never holds all pairs at once.
+    """
+    comparisons = comparisons or default_comparisons()
+    columns = _pair_columns(comparisons)
+    score = pl.sum_horizontal([c.weight_expr(pl.col(c.name)) for c in comparisons])
+    out = []
+    for start in range(0, max(pairs.height, 1), chunk):
+        part = join_sides(pairs.slice(start, chunk), features, columns)
+        part = part.with_columns([c.evaluate(part) for c in comparisons])
+        out.append(
+            part.select(*pairs.columns, *(c.name for c in comparisons), score.alias("score"))
+        )
+    scored = pl.concat(out)
+    by_name = {c.name: c for c in comparisons}
+    email, phone = by_name["email"], by_name["phone"]
+    linkedin, x = by_name["linkedin"], by_name["x"]
+    company, birthday = by_name["company"], by_name["birthday"]
+    street = by_name["street"]
+    strong = (
+        (pl.col("email") == email.index("exact"))
+        | (pl.col("phone") == phone.index("exact"))
+        | (pl.col("linkedin") == linkedin.index("exact"))
+        | pl.col("x").is_in([x.index("id_exact"), x.index("handle_exact")])
+    )
+    cannot = (pl.col("linkedin") == linkedin.index("else")) | (pl.col("x") == x.index("id_else"))
+    corroborated = (
+        pl.col("company").is_in([1, 2, 3, 4])
+        | pl.col("birthday").is_in([birthday.index("exact"), birthday.index("one_edit")])
+        | pl.col("street").is_in([street.index("exact"), street.index("fuzzy_high")])
+    )
+    conflicting = (pl.col("company") == company.index("else")) | (
+        pl.col("email") == email.index("else")
+    )
+    name_only_blocked = ~strong & conflicting & ~corroborated
+    return scored.with_columns(
+        strong.alias("strong"),
+        pl.when(cannot)
+        .then(pl.lit("cannot"))
+        .when((pl.col("score") >= merge_threshold) & ~name_only_blocked)
+        .then(pl.lit("merge"))
+        .when(pl.col("score") >= maybe_threshold)
+        .then(pl.lit("maybe"))
+        .otherwise(pl.lit("no"))
+        .alias("decision"),
+    )
+
+
+def explain(
+    links: pl.DataFrame,
+    features: pl.DataFrame,
+    comparisons: tuple[Comparison, ...] | None = None,
+) -> pl.DataFrame:
+    """``rule`` (fired levels, readable) and ``details`` (JSON: level, weight, values) per link."""
+    comparisons = comparisons or default_comparisons()
+    shown = {
+        "email": ["email_keys"],
+        "phone": ["phone_keys"],
+        "linkedin": ["linkedin_key"],
+        "x": ["x_id_key", "x_handle_key"],
+        "name": ["first_key", "last_key"],
+        "company": ["company_key", "email_domains"],
+        "location": ["location_key"],
+        "birthday": ["birthday_key"],
+        "street": ["street_key"],
+    }
+    columns = sorted({c for cols in shown.values() for c in cols} | {"name_people"})
+    wide = join_sides(links, features, columns)
+    fields = []
+    fired = []
+    for comparison in comparisons:
+        level = pl.col(comparison.name)
+        label = comparison.label_expr(level)
+        values = [
+            pl.struct(pl.col(f"{c}_l").alias("l"), pl.col(f"{c}_r").alias("r")).alias(c)
+            for c in shown.get(comparison.name, [])
+        ]
+        fields.append(
+            pl.struct(
+                label.alias("level"),
+                comparison.weight_expr(level).round(2).alias("weight"),
+                *values,
+            ).alias(comparison.name)
+        )
+        fired.append(pl.when(level != 0).then(pl.lit(f"{comparison.name}:") + label))
+    return wide.with_columns(
+        pl.concat_str(fired, separator=" ", ignore_nulls=True).alias("rule"),
+        pl.struct(fields).struct.json_encode().alias("details"),
+    )
