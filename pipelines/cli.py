@@ -70,6 +70,13 @@ def _print_summary(summary: object, quiet: bool) -> None:
         f"  {summary.records} records ({summary.hidden_records} hidden profiles), "
         f"{summary.people} people, {summary.merges} merges, {summary.interactions} interactions"
     )
+    if summary.changes:
+        _print(
+            "  changes: "
+            + ", ".join(f"{count} {change}" for change, count in summary.changes.items())
+        )
+    else:
+        _print("  changes: none")
     _print(f"  {verb} {summary.db_path} in {summary.seconds:.1f} s (run {summary.run_id})")
     if summary.issues and not quiet:
         _print(f"  {len(summary.issues)} problem(s):")
@@ -87,6 +94,21 @@ def cmd_sql(args: argparse.Namespace) -> int:
         frame = run_read_only(Path(args.db), args.query)
     except QueryError as error:
         raise CliError(str(error)) from None
+    sys.stdout.write(format_result(frame, args.format))
+    return EXIT_OK
+
+
+def cmd_changes(args: argparse.Namespace) -> int:
+    from pipelines.query import format_result
+    from pipelines.warehouse import WarehouseError, read_query
+
+    try:
+        frame = read_query(Path(args.db), "queries/changes_for_run", {"run_id": args.run})
+    except WarehouseError as error:
+        raise CliError(str(error)) from None
+    if frame.height == 0:
+        _print("no changes recorded for that run")
+        return EXIT_OK
     sys.stdout.write(format_result(frame, args.format))
     return EXIT_OK
 
@@ -120,6 +142,12 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--db", default=os.environ.get("KITH_DB", str(DEFAULT_DB)), help=db_help)
     sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
     sql.set_defaults(handler=cmd_sql)
+
+    changes = commands.add_parser("changes", help="what a sync changed (default: the latest)")
+    changes.add_argument("--run", help="run id from sync_runs (default: the latest successful run)")
+    changes.add_argument("--db", default=os.environ.get("KITH_DB", str(DEFAULT_DB)), help=db_help)
+    changes.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    changes.set_defaults(handler=cmd_changes)
     return parser
 
 

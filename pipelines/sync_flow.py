@@ -6,6 +6,7 @@ counts. The flow returns a summary of counts.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
 
 from connectors.base import ParseIssue
 from pipelines import stages, warehouse
@@ -26,6 +28,7 @@ from pipelines.discover import (
     parse_export,
     unrecognised_issue,
 )
+from pipelines.transforms.changes import change_counts, person_changes
 from pipelines.transforms.resolve import Overrides, ResolveConfig
 
 PRIVATE = {"persist_result": False, "log_prints": False}
@@ -48,6 +51,7 @@ class SyncSummary:
     interactions: int = 0
     seconds: float = 0.0
     error: str | None = None  # one line for the user when the sync could not run
+    changes: dict[str, int] = field(default_factory=dict)
     issues: list[ParseIssue] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
@@ -90,6 +94,7 @@ def load_task(
     db_path: Path,
     combined: stages.Combined,
     built: stages.Built,
+    changes: pl.DataFrame,
     summary: SyncSummary,
     started: datetime,
     input_paths: list[str],
@@ -112,6 +117,7 @@ def load_task(
             "merges": [summary.merges],
             "interactions": [summary.interactions],
             "seconds": [time.monotonic() - summary.seconds],
+            "changes": [json.dumps(summary.changes, sort_keys=True)],
             "errors": [
                 [
                     {"file": i.source_file, "row": i.row, "message": i.message}
@@ -146,6 +152,11 @@ def load_task(
         )
         warehouse.load_frames(
             con, "load/insert_person_id_history", incoming_person_id_history=history
+        )
+        warehouse.load_frames(
+            con,
+            "load/insert_person_changes",
+            incoming_person_changes=changes.with_columns(pl.lit(summary.run_id).alias("run_id")),
         )
         warehouse.load_frames(con, "load/insert_sync_run", incoming_sync_run=run_row)
 
@@ -239,13 +250,16 @@ def _sync(
         built.person_sources.filter(pl.col("person_id").is_not_null()).height - built.people.height
     )
     summary.interactions = combined.interactions.select("channel", "message_id").unique().height
+    changes = person_changes(previous.people, built.people, built.resolution.history)
+    summary.changes = change_counts(changes)
     summary.stage_seconds["resolve"] = (
         time.monotonic() - clock - sum(summary.stage_seconds.values())
     )
+    publish_change_artifact(summary)
     if dry_run:
         summary.status = "dry_run"
     else:
-        load_task(db_path, combined, built, summary, started, paths)
+        load_task(db_path, combined, built, changes, summary, started, paths)
         summary.status = "succeeded"
     summary.stage_seconds["load"] = time.monotonic() - clock - sum(summary.stage_seconds.values())
     summary.seconds = time.monotonic() - clock
@@ -257,6 +271,19 @@ def _sync(
         summary.merges,
     )
     return summary
+
+
+def publish_change_artifact(summary: SyncSummary) -> None:
+    """A markdown artifact in Prefect with counts only (Prefect's database never sees names)."""
+    lines = [f"# kith sync {summary.run_id}", "", "| change | people |", "|---|---|"]
+    lines += [f"| {change} | {count} |" for change, count in summary.changes.items()]
+    lines += [
+        "",
+        f"{summary.people} people from {summary.records} records, {summary.merges} merges.",
+    ]
+    create_markdown_artifact(
+        markdown="\n".join(lines), key="kith-sync-changes", description="What this sync changed"
+    )
 
 
 def load_overrides(path: str | None) -> Overrides:

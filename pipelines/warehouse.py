@@ -184,3 +184,15 @@ def load_frames(con: duckdb.DuckDBPyConnection, statement: str, **frames: pl.Dat
     finally:
         for name in frames:
             con.unregister(name)
+
+
+def read_query(db_path: Path, name: str, params: dict[str, object] | None = None) -> pl.DataFrame:
+    """Run ``sql/<name>.sql`` read-only on the live file, with named parameters."""
+    if not db_path.exists():
+        raise WarehouseError(f"{db_path}: no database yet; run 'kith sync' first")
+    with connect_read_only(db_path) as con:
+        try:
+            table = con.execute(sql(name), params or {}).to_arrow_table()
+        except duckdb.Error as error:
+            raise WarehouseError(f"{db_path}: {str(error).splitlines()[0]}") from None
+    return pl.from_arrow(table)  # type: ignore[return-value]

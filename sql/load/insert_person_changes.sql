@@ -1,0 +1,1 @@
+insert into person_changes by name select * from incoming_person_changes;
