@@ -52,8 +52,14 @@ def first_line(text: str) -> str:
 
 
 def header_cells(line: str) -> list[str]:
-    """The normalised cells of one CSV header line."""
-    return [header_key(cell) for cell in next(csv.reader(io.StringIO(line)), [])]
+    """The normalised cells of one CSV header line ([] for a line no header could be).
+
+    Only the first 64 KiB are read: a longer line is data (csv would raise on a 10 MB field).
+    """
+    try:
+        return [header_key(cell) for cell in next(csv.reader(io.StringIO(line[:65536])), [])]
+    except csv.Error:
+        return []
 
 
 def read_csv_text(text: str, source_file: str, required: Sequence[str] = ()) -> pl.DataFrame:
