@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from pipelines.settings import DEFAULT_DB, SyncSettings, configure_prefect
+from pipelines.settings import DEFAULT_DB, DEFAULT_OVERRIDES, SyncSettings, configure_prefect
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -113,6 +113,30 @@ def cmd_changes(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    from pipelines.explain import ExplainError, explain_text
+    from pipelines.warehouse import WarehouseError
+
+    try:
+        sys.stdout.write(explain_text(Path(args.db), args.identifier, args.region))
+    except (ExplainError, WarehouseError) as error:
+        raise CliError(str(error)) from None
+    return EXIT_OK
+
+
+def cmd_link(args: argparse.Namespace) -> int:
+    from pipelines.overrides import OverridesError, append_link
+
+    path = Path(args.overrides or os.environ.get("KITH_OVERRIDES", DEFAULT_OVERRIDES))
+    try:
+        append_link(path, args.a, args.b, must=args.command == "link")
+    except (OverridesError, OSError) as error:
+        raise CliError(f"{path}: {error}") from None
+    kind = "must-link" if args.command == "link" else "cannot-link"
+    _print(f"added a {kind} rule to {path}; it applies from the next 'kith sync'")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kith", description="Your network, from your own exports, in DuckDB."
@@ -148,6 +172,22 @@ def build_parser() -> argparse.ArgumentParser:
     changes.add_argument("--db", default=os.environ.get("KITH_DB", str(DEFAULT_DB)), help=db_help)
     changes.add_argument("--format", choices=("table", "csv", "json"), default="table")
     changes.set_defaults(handler=cmd_changes)
+
+    explain = commands.add_parser("explain", help="why a person is one person")
+    explain.add_argument("identifier", help="person_id, e-mail, LinkedIn URL, @handle or phone")
+    explain.add_argument("--db", default=os.environ.get("KITH_DB", str(DEFAULT_DB)), help=db_help)
+    explain.add_argument("--region", default=os.environ.get("KITH_DEFAULT_REGION", "US"))
+    explain.set_defaults(handler=cmd_explain)
+
+    for name, text in (
+        ("link", "these two are the same person"),
+        ("unlink", "these two are different people"),
+    ):
+        rule = commands.add_parser(name, help=f"record that {text} (kept in the overrides file)")
+        rule.add_argument("a", help="person_id, e-mail, LinkedIn URL, @handle or phone")
+        rule.add_argument("b", help="person_id, e-mail, LinkedIn URL, @handle or phone")
+        rule.add_argument("--overrides", help=f"overrides file (default {DEFAULT_OVERRIDES})")
+        rule.set_defaults(handler=cmd_link)
     return parser
 
 

@@ -6,6 +6,8 @@ written with dots or a +tag in mail is attributed to the person whose contact ca
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from pipelines.transforms import normalize
@@ -47,17 +49,21 @@ def owner_keys(owner: pl.DataFrame, config: ResolveConfig) -> pl.DataFrame:
 
 
 def _keys_of(records: pl.DataFrame) -> pl.DataFrame:
-    """Long form (row_index, kind, key) of every identifier a record carries."""
+    """Long form (record_id, kind, key) of every identifier a record carries."""
     indexed = records.select(
         "record_id",
         "email_keys",
+        "phones_norm",
         "linkedin_key",
         "x_handle_key",
         pl.col("x_account_id").alias("x_id"),
     )
-    emails = indexed.select(
-        "record_id", pl.lit("email").alias("kind"), pl.col("email_keys").alias("key")
-    ).explode("key")
+    lists = [
+        indexed.select(
+            "record_id", pl.lit(kind).alias("kind"), pl.col(column).alias("key")
+        ).explode("key")
+        for kind, column in (("email", "email_keys"), ("phone", "phones_norm"))
+    ]
     singles = [
         indexed.select("record_id", pl.lit(kind).alias("kind"), pl.col(column).alias("key"))
         for kind, column in (
@@ -66,7 +72,7 @@ def _keys_of(records: pl.DataFrame) -> pl.DataFrame:
             ("x_handle", "x_handle_key"),
         )
     ]
-    return pl.concat([emails, *singles]).drop_nulls("key")
+    return pl.concat([*lists, *singles]).drop_nulls("key")
 
 
 def mark_owner_records(records: pl.DataFrame, owner: pl.DataFrame) -> pl.DataFrame:
@@ -123,3 +129,25 @@ def attribute_interactions(
     return keyed.with_columns(person.alias("person_id"), owner_flag.alias("is_owner")).select(
         *interactions.columns, "person_id", "is_owner"
     )
+
+
+PERSON_ID_PATTERN = r"^p_[0-9a-f]{12}$"
+
+
+def identifier_key(identifier: str, default_region: str) -> tuple[str, str | None]:
+    """Classify a user-typed identifier and normalise it with the records' own key functions.
+
+    Returns (kind, key) with kind in person_id | linkedin | email | x_handle | phone.
+    """
+    value = identifier.strip()
+    one = pl.DataFrame({"v": [value]})
+    if re.match(PERSON_ID_PATTERN, value):
+        return "person_id", value
+    if "linkedin.com" in value.lower():
+        return "linkedin", one.select(normalize.linkedin_key(pl.col("v"))).item()
+    if "@" in value[1:] and not value.startswith("@"):
+        return "email", one.select(normalize.email_key(pl.col("v"))).item()
+    if value.startswith("@") or re.search(r"(?i)(twitter|x)\.com/", value):
+        return "x_handle", one.select(normalize.x_handle_key(pl.col("v"))).item()
+    phones = normalize.phones_e164(pl.Series([[value]]), default_region)[0]
+    return "phone", (phones[0] if len(phones) else None)
