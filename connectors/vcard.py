@@ -68,6 +68,8 @@ def unescape(value: str) -> str:
 
 def split_unescaped(value: str, separator: str) -> list[str]:
     """Split on ``separator`` where it is not backslash-escaped, then unescape each part."""
+    if "\\" not in value:
+        return value.split(separator)
     parts: list[str] = []
     current: list[str] = []
     index = 0
@@ -88,6 +90,8 @@ def split_unescaped(value: str, separator: str) -> list[str]:
 
 
 def _split_outside_quotes(text: str, separator: str) -> list[str]:
+    if '"' not in text:
+        return text.split(separator)
     parts: list[str] = []
     current: list[str] = []
     quoted = False
@@ -112,8 +116,7 @@ def logical_lines(text: str) -> Iterator[str]:
     current: str | None = None
     for line in text.split("\n"):
         if current is not None:
-            head = current.split(":", 1)[0]
-            if _is_quoted_printable(head) and current.endswith("=") and ":" in current:
+            if current.endswith("=") and _is_quoted_printable(current.split(":", 1)[0]):
                 current = current[:-1] + line.lstrip(" \t")
                 continue
             if line[:1] in (" ", "\t"):
@@ -127,14 +130,16 @@ def logical_lines(text: str) -> Iterator[str]:
 
 def parse_property(line: str) -> Property | None:
     """One logical line → Property, or None when it has no ``name:value`` shape."""
-    quoted = False
-    colon = -1
-    for index, char in enumerate(line):
-        if char == '"':
-            quoted = not quoted
-        elif char == ":" and not quoted:
-            colon = index
-            break
+    colon = line.find(":")
+    if '"' in line[:colon]:  # a quoted parameter value may hold ':'
+        quoted = False
+        colon = -1
+        for index, char in enumerate(line):
+            if char == '"':
+                quoted = not quoted
+            elif char == ":" and not quoted:
+                colon = index
+                break
     if colon <= 0:
         return None
     head, value = line[:colon], line[colon + 1 :]
