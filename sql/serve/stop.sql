@@ -1,0 +1,1 @@
+select * from quack_stop($uri);

@@ -1,0 +1,1 @@
+set global quack_authorization_function = 'kith_read_only';
