@@ -17,7 +17,7 @@ from connectors.base import INTERACTION_SCHEMA, OWNER_SCHEMA, RECORD_SCHEMA, Exp
 from pipelines.discover import ParsedFile
 from pipelines.transforms import keys
 from pipelines.transforms.people import build_people, build_person_sources
-from pipelines.transforms.relationships import build_relationships, directed_interactions
+from pipelines.transforms.relationships import build_relationships, strength_overrides_by_person
 from pipelines.transforms.resolve import Overrides, Resolution, ResolveConfig, resolve
 
 
@@ -240,7 +240,10 @@ def build(
     people = build_people(people_records)
     identity = keys.identity_keys(people_records)
     attributed = keys.attribute_interactions(combined.interactions, identity, owner_keys, config)
-    relationships = build_relationships(people_records, directed_interactions(attributed))
+    strength = strength_overrides_by_person(
+        overrides.strength, identity, people["person_id"], config.default_region
+    )
+    relationships = build_relationships(people_records, attributed, strength)
     links = resolution.links.join(
         resolution.assignments.select(pl.col("record_id").alias("record_id_l"), "person_id"),
         on="record_id_l",
