@@ -28,6 +28,7 @@ from pipelines.discover import (
     parse_export,
     unrecognised_issue,
 )
+from pipelines.faults import pause_point
 from pipelines.transforms.changes import change_counts, person_changes
 from pipelines.transforms.resolve import Overrides, ResolveConfig
 
@@ -60,6 +61,7 @@ class SyncSummary:
 def parse_file_task(fingerprint: stages.Fingerprint) -> ParsedFile:
     file = fingerprint.file
     connector, issues = identify(file)
+    pause_point("parse")
     result = None
     if connector is not None:
         result, parse_issues = parse_export(file, connector)
@@ -86,7 +88,9 @@ def build_task(
     config: ResolveConfig,
     started: datetime,
 ) -> stages.Built:
-    return stages.build(combined, person_keys, overrides, config, started)
+    built = stages.build(combined, person_keys, overrides, config, started)
+    pause_point("resolve")
+    return built
 
 
 @task(name="load-duckdb", **PRIVATE)

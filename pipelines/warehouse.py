@@ -21,6 +21,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines.faults import pause_point
+
 SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
 DUCKDB_MAGIC_OFFSET = 8
 DUCKDB_MAGIC = b"DUCK"
@@ -141,6 +143,7 @@ def write_snapshot(db_path: Path, build: Callable[[duckdb.DuckDBPyConnection], N
             create_views(con)
             con.execute("begin transaction")
             build(con)
+            pause_point("load")  # the copy is half-written here; the live file is untouched
             con.execute("commit")
             con.execute("checkpoint")
         finally:
