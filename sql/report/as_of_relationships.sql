@@ -1,0 +1,2 @@
+-- the date kith's strength scores were computed for
+select max(as_of)::date from relationships

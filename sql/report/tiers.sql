@@ -1,0 +1,4 @@
+-- people per tie tier
+select coalesce(tier, '(no tier)') as tier, count(*) as people
+from relationships
+group by all

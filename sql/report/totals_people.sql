@@ -1,0 +1,2 @@
+-- people in the network
+select count(*) from people

@@ -1,0 +1,2 @@
+-- records read from every export
+select count(*) from records
