@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.header import decode_header, make_header
 from email.utils import getaddresses, parsedate_to_datetime
+from functools import lru_cache
 from typing import IO
 
 import polars as pl
@@ -161,6 +162,38 @@ def decode_name(name: str) -> str | None:
     return name or None
 
 
+_SIMPLE_ENTRY = re.compile(
+    r"^\s*(?:([^\",<>()@;:\\\[\]]*?)\s*<([^<>\s\",()]+@[^<>\s\",()]+)>"
+    r"|([^<>\s\",()]+@[^<>\s\",()]+))\s*$"
+)
+
+
+@lru_cache(maxsize=262_144)
+def parse_address_list(value: str) -> tuple[tuple[str, str | None], ...]:
+    """(address, display name) pairs of one address header; cached (values repeat a lot).
+
+    Plain ``a@x`` / ``Name <a@x>`` lists take a regex fast path; anything with quotes,
+    comments or odd characters goes through ``email.utils.getaddresses``.
+    """
+    if '"' not in value and "(" not in value:
+        pairs: list[tuple[str, str | None]] = []
+        for entry in value.split(","):
+            if not entry.strip():
+                continue
+            match = _SIMPLE_ENTRY.match(entry)
+            if match is None:
+                break
+            name, bracketed, bare = match.groups()
+            pairs.append((bracketed or bare, decode_name(name) if name else None))
+        else:
+            return tuple(pairs)
+    return tuple(
+        (address.strip(), decode_name(name))
+        for name, address in getaddresses([value])
+        if address.strip()
+    )
+
+
 def parse_labels(value: str) -> list[str]:
     """``X-Gmail-Labels``: comma-separated, labels holding commas are quoted."""
     return [label.strip() for label in next(csv.reader([value]), []) if label.strip()]
@@ -266,10 +299,9 @@ class _Builder:
             values = headers.get(role)
             if not values:
                 continue
-            for name, address in getaddresses(values):
-                address = address.strip()
-                if address:
-                    participants.append((role, address, decode_name(name)))
+            for value in values:
+                for address, display in parse_address_list(value):
+                    participants.append((role, address, display))
         sender = next((a for r, a, _ in participants if r == "from"), None)
         date = headers.get("date", [None])[0]
         message_id = headers.get("message-id", [""])[0].strip()

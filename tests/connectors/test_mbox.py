@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 import tracemalloc
 from datetime import UTC, datetime
+from email.utils import getaddresses
 from pathlib import Path
 
 import pytest
 
 from connectors._text import decode
 from connectors.base import INTERACTION_SCHEMA, OWNER_SCHEMA, ExportFile, FormatError, ParseResult
-from connectors.mbox import Mbox, iter_raw_messages, parse_labels
+from connectors.mbox import Mbox, iter_raw_messages, parse_address_list, parse_labels
 
 FIXTURE = (
     Path(__file__).parent.parent / "fixtures" / "mail" / ("All mail Including Spam and Trash.mbox")
@@ -133,3 +134,19 @@ def test_sniff_and_wrong_content(tmp_path: Path) -> None:
     path.write_text("Subject: hi\n\nbody\n", encoding="utf-8")
     with pytest.raises(FormatError, match="From "):
         Mbox().parse(ExportFile(path))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "a@example.org",
+        "Sam Owner <s@example.org>, b@example.com",
+        "Sam Owner <s@example.org>,, b@example.com",
+        '"Doe, J" <j@example.org>, x@example.net',
+        "a@example.org (Comment Name)",
+        "undisclosed-recipients:;",
+    ],
+)
+def test_address_fast_path_agrees_with_getaddresses(value: str) -> None:
+    expected = tuple((address, name or None) for name, address in getaddresses([value]) if address)
+    assert parse_address_list(value) == expected
