@@ -137,6 +137,36 @@ def cmd_link(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from pipelines.serve import ServeError, ServeOptions, serve
+
+    def say(line: str) -> None:
+        _print(line)
+        sys.stdout.flush()
+
+    options = ServeOptions(Path(args.db), args.host, args.port, args.token, args.allow_remote)
+    try:
+        serve(options, say=say)
+    except ServeError as error:
+        raise CliError(str(error)) from None
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pipelines.export import ExportError, export
+
+    try:
+        written = export(Path(args.db), args.format, args.out)
+    except ExportError as error:
+        raise CliError(str(error)) from None
+    where = "stdout" if written.path is None else str(written.path)
+    skipped = (
+        f" ({written.skipped} without name or contact details left out)" if written.skipped else ""
+    )
+    sys.stderr.write(f"kith export: wrote {written.count} people to {where}{skipped}\n")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kith", description="Your network, from your own exports, in DuckDB."
@@ -188,6 +218,22 @@ def build_parser() -> argparse.ArgumentParser:
         rule.add_argument("b", help="person_id, e-mail, LinkedIn URL, @handle or phone")
         rule.add_argument("--overrides", help=f"overrides file (default {DEFAULT_OVERRIDES})")
         rule.set_defaults(handler=cmd_link)
+
+    serve = commands.add_parser("serve", help="serve the database read-only over DuckDB Quack")
+    serve.add_argument("--db", default=os.environ.get("KITH_DB", str(DEFAULT_DB)), help=db_help)
+    serve.add_argument("--host", default="127.0.0.1", help="listen address (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=9494, help="TCP port (default 9494)")
+    serve.add_argument("--token", help="client token (default $KITH_SERVE_TOKEN, else random)")
+    serve.add_argument(
+        "--allow-remote", action="store_true", help="allow a non-loopback --host (use TLS)"
+    )
+    serve.set_defaults(handler=cmd_serve)
+
+    export = commands.add_parser("export", help="write one contact per person to a file")
+    export.add_argument("--format", choices=("google", "outlook", "vcard", "csv"), required=True)
+    export.add_argument("--out", help="output file ('-' for stdout; default kith-export.<ext>)")
+    export.add_argument("--db", default=os.environ.get("KITH_DB", str(DEFAULT_DB)), help=db_help)
+    export.set_defaults(handler=cmd_export)
     return parser
 
 
