@@ -98,6 +98,20 @@ def cmd_sql(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from pipelines.report import ReportError, write_report
+
+    try:
+        done = write_report(Path(args.db), Path(args.out))
+    except ReportError as error:
+        raise CliError(str(error)) from None
+    _print(
+        f"kith report: wrote {done.path} ({done.size_bytes / 1024:.0f} KB, {done.charts} charts, "
+        f"{done.sections_missing} parts not available) in {done.seconds:.1f} s"
+    )
+    return EXIT_OK
+
+
 def cmd_changes(args: argparse.Namespace) -> int:
     from pipelines.query import format_result
     from pipelines.warehouse import WarehouseError, read_query
@@ -196,6 +210,13 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--db", default=os.environ.get("KITH_DB", str(DEFAULT_DB)), help=db_help)
     sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
     sql.set_defaults(handler=cmd_sql)
+
+    report = commands.add_parser("report", help="write a self-contained HTML report (offline)")
+    report.add_argument("--db", default=os.environ.get("KITH_DB", str(DEFAULT_DB)), help=db_help)
+    report.add_argument(
+        "--out", default="data/kith-report.html", help="HTML file (default %(default)s)"
+    )
+    report.set_defaults(handler=cmd_report)
 
     changes = commands.add_parser("changes", help="what a sync changed (default: the latest)")
     changes.add_argument("--run", help="run id from sync_runs (default: the latest successful run)")
