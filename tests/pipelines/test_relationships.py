@@ -106,7 +106,9 @@ def attributed() -> pl.DataFrame:
         interaction("email", "m6", "e6", "2024-01-01T07:00:00", "from", "p_d"),
         interaction("email", "m6", "e6", "2024-01-01T07:00:00", "to", None, is_owner=True),
     ]
-    schema = {**INTERACTION_SCHEMA, "person_id": pl.String, "is_owner": pl.Boolean}
+    schema = pl.Schema(
+        [*INTERACTION_SCHEMA.items(), ("person_id", pl.String()), ("is_owner", pl.Boolean())]
+    )
     return pl.DataFrame(rows, schema=schema)
 
 
