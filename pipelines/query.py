@@ -68,19 +68,22 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+def _has_interval(kind: pa.DataType) -> bool:
+    """polars cannot import Arrow month_day_nano intervals (nested ones make it panic)."""
+    if pa.types.is_interval(kind):
+        return True
+    return any(_has_interval(kind.field(i).type) for i in range(kind.num_fields))
+
+
 def to_polars(table: pa.Table) -> pl.DataFrame:
-    """Arrow → polars; a column polars cannot import (e.g. INTERVAL) becomes text."""
-    try:
-        return pl.DataFrame(pl.from_arrow(table))
-    except (pl.exceptions.PolarsError, pa.ArrowException, TypeError, ValueError):
-        pass
-    columns = {}
+    """Arrow → polars; a column holding an INTERVAL anywhere becomes text (JSON if nested)."""
+    columns = []
     for name, column in zip(table.column_names, table.columns, strict=True):
-        try:
-            columns[name] = pl.Series(name, pl.from_arrow(column))
-        except (pl.exceptions.PolarsError, pa.ArrowException, TypeError, ValueError):
+        if _has_interval(column.type):
             texts = [None if v is None else _text_value(_plain(v)) for v in column.to_pylist()]
-            columns[name] = pl.Series(name, texts, dtype=pl.String)
+            columns.append(pl.Series(name, texts, dtype=pl.String))
+        else:
+            columns.append(pl.Series(name, pl.from_arrow(column)))
     return pl.DataFrame(columns)
 
 
