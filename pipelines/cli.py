@@ -181,6 +181,25 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_forget(args: argparse.Namespace) -> int:
+    from pipelines.explain import ExplainError
+    from pipelines.forget import forget
+    from pipelines.transforms.resolve import ResolveConfig
+    from pipelines.warehouse import WarehouseError
+
+    try:
+        person_id, records = forget(
+            Path(args.db), args.identifier, ResolveConfig(default_region=args.region)
+        )
+    except (ExplainError, WarehouseError) as error:
+        raise CliError(str(error)) from None
+    _print(
+        f"forgot {person_id}: {records} record(s) and their interactions deleted; "
+        "their identifiers are kept only as salted hashes so later syncs skip them"
+    )
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kith", description="Your network, from your own exports, in DuckDB."
@@ -229,6 +248,12 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--db", default=os.environ.get("KITH_DB", str(DEFAULT_DB)), help=db_help)
     explain.add_argument("--region", default=os.environ.get("KITH_DEFAULT_REGION", "US"))
     explain.set_defaults(handler=cmd_explain)
+
+    forget = commands.add_parser("forget", help="delete a person everywhere, for good")
+    forget.add_argument("identifier", help="person_id, e-mail, LinkedIn URL, @handle or phone")
+    forget.add_argument("--db", default=os.environ.get("KITH_DB", str(DEFAULT_DB)), help=db_help)
+    forget.add_argument("--region", default=os.environ.get("KITH_DEFAULT_REGION", "US"))
+    forget.set_defaults(handler=cmd_forget)
 
     for name, text in (
         ("link", "these two are the same person"),

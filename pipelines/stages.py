@@ -200,6 +200,32 @@ def _concat_like(previous: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([previous.select(new.columns).cast(new.schema), new], how="vertical")  # type: ignore[arg-type]
 
 
+def apply_suppression(
+    combined: Combined, suppressed: pl.DataFrame, salt: str | None, config: ResolveConfig
+) -> Combined:
+    """Drop records and interaction rows of forgotten people before anything is stored."""
+    if salt is None or suppressed.height == 0:
+        return combined
+
+    def keep_records(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.filter(
+            keys.records_not_suppressed(keys.add_keys(frame, config), suppressed, salt)
+        )
+
+    def keep_interactions(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.filter(keys.interactions_not_suppressed(frame, suppressed, salt))
+
+    return Combined(
+        source_files=combined.source_files,
+        records=keep_records(combined.records),
+        interactions=keep_interactions(combined.interactions),
+        owner=combined.owner,
+        new_records=keep_records(combined.new_records),
+        new_interactions=keep_interactions(combined.new_interactions),
+        new_owner=combined.new_owner,
+    )
+
+
 @dataclass
 class Built:
     resolution: Resolution

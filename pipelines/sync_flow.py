@@ -246,6 +246,7 @@ def _sync(
         {p.sha256 for p in prints},
         run_id,
     )
+    combined = stages.apply_suppression(combined, previous.suppressed, previous.salt, config)
     built = build_task(combined, previous.person_keys, overrides, config, started)
     summary.records = combined.records.height
     summary.hidden_records = built.hidden_records

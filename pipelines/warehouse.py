@@ -82,6 +82,8 @@ class PreviousState:
     owner: pl.DataFrame
     person_keys: pl.DataFrame
     people: pl.DataFrame
+    suppressed: pl.DataFrame  # kind, key_hash of forgotten people's identifiers
+    salt: str | None
 
 
 def read_previous_state(path: Path) -> PreviousState:
@@ -100,6 +102,8 @@ def read_previous_state(path: Path) -> PreviousState:
             owner=frame("previous_owner_identities"),
             person_keys=frame("previous_person_keys"),
             people=frame("previous_people"),
+            suppressed=frame("suppression"),
+            salt=salt.item() if (salt := frame("suppression_salt")).height else None,
         )
 
 
@@ -199,3 +203,10 @@ def read_query(db_path: Path, name: str, params: dict[str, object] | None = None
         except duckdb.Error as error:
             raise WarehouseError(f"{db_path}: {str(error).splitlines()[0]}") from None
     return pl.from_arrow(table)  # type: ignore[return-value]
+
+
+def execute_script(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, object]) -> None:
+    """Run every statement of ``sql/<name>.sql``, each with the parameters it names."""
+    for statement in con.extract_statements(sql(name)):
+        used = {key: params[key] for key in statement.named_parameters}
+        con.execute(statement, used)

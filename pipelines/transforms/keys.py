@@ -6,6 +6,7 @@ written with dots or a +tag in mail is attributed to the person whose contact ca
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import polars as pl
@@ -151,3 +152,58 @@ def identifier_key(identifier: str, default_region: str) -> tuple[str, str | Non
         return "x_handle", one.select(normalize.x_handle_key(pl.col("v"))).item()
     phones = normalize.phones_e164(pl.Series([[value]]), default_region)[0]
     return "phone", (phones[0] if len(phones) else None)
+
+
+def hash_keys(identifiers: pl.DataFrame, salt: str) -> pl.DataFrame:
+    """Add ``key_hash``: salted SHA-256 of (kind, key), so suppressed keys are never stored."""
+    hashed = [
+        hashlib.sha256(f"{salt}\x1f{kind}\x1f{key}".encode()).hexdigest()
+        for kind, key in identifiers.select("kind", "key").iter_rows()
+    ]
+    return identifiers.with_columns(pl.Series("key_hash", hashed, dtype=pl.String))
+
+
+def _fingerprint() -> pl.Expr:
+    """Content key for records without identifiers: the same contact in a newer export."""
+    parts = [
+        pl.col(c).fill_null("").str.to_lowercase().str.strip_chars()
+        for c in ("source", "first_name", "last_name", "full_name", "company")
+    ]
+    return pl.concat_str(parts, separator="|")
+
+
+def suppression_keys(keyed_records: pl.DataFrame) -> pl.DataFrame:
+    """Every (kind, key) a record can be recognised by again, fingerprint included."""
+    fingerprints = keyed_records.select(
+        "record_id", pl.lit("record").alias("kind"), _fingerprint().alias("key")
+    )
+    return pl.concat([_keys_of(keyed_records), fingerprints]).unique(maintain_order=True)
+
+
+def records_not_suppressed(
+    keyed_records: pl.DataFrame, suppressed: pl.DataFrame, salt: str
+) -> pl.Series:
+    """True for records none of whose keys is in ``suppressed`` (kind, key_hash)."""
+    if suppressed.height == 0 or keyed_records.height == 0:
+        return pl.Series([True] * keyed_records.height, dtype=pl.Boolean)
+    hits = hash_keys(suppression_keys(keyed_records), salt).join(
+        suppressed, on=["kind", "key_hash"], how="semi"
+    )
+    return ~keyed_records["record_id"].is_in(hits["record_id"].implode())
+
+
+def interactions_not_suppressed(
+    interactions: pl.DataFrame, suppressed: pl.DataFrame, salt: str
+) -> pl.Series:
+    """True for interaction rows whose participant is not a forgotten person."""
+    if suppressed.height == 0 or interactions.height == 0:
+        return pl.Series([True] * interactions.height, dtype=pl.Boolean)
+    indexed = interactions.with_row_index("_row").select(
+        "_row",
+        normalize.email_key(pl.col("email")).alias("email"),
+        normalize.linkedin_key(pl.col("linkedin_url")).alias("linkedin"),
+        pl.col("x_account_id").alias("x_id"),
+    )
+    long = indexed.unpivot(index="_row", variable_name="kind", value_name="key").drop_nulls("key")
+    hits = hash_keys(long, salt).join(suppressed, on=["kind", "key_hash"], how="semi")
+    return ~pl.Series(range(interactions.height)).cast(pl.UInt32).is_in(hits["_row"].implode())

@@ -1,0 +1,1 @@
+insert or ignore into suppressed_identifiers by name select * from incoming_suppressed;

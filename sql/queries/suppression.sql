@@ -1,0 +1,1 @@
+select kind, key_hash from suppressed_identifiers;

@@ -1,0 +1,1 @@
+select value from kith_settings where key = 'suppression_salt';
