@@ -29,6 +29,7 @@ from pipelines.transforms.normalize import company_key
 DEFAULT_OUT = Path("data/kith-report.html")
 TOP = 15
 RECONNECT_ROWS = 30
+LINK_ROWS = 20
 QUIET_DAYS = 180
 STRONG = 0.5
 MIN_MESSAGES = 3
@@ -70,8 +71,9 @@ class ReportResult:
 class Database:
     """A read-only connection that knows which tables and columns exist."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, today: date) -> None:
         self.con = con
+        self.today = today
         self.columns: dict[str, set[str]] = {}
         for table, column in self.rows("columns"):
             self.columns.setdefault(str(table).lower(), set()).add(str(column).lower())
@@ -102,10 +104,17 @@ def write_report(db_path: Path, out: Path, now: datetime | None = None) -> Repor
     except (OSError, duckdb.Error, warehouse.WarehouseError) as error:
         raise ReportError(f"{db_path}: cannot open the database ({error})") from None
     try:
-        page = render(Database(con), db_path, now or datetime.now(UTC))
+        handle, tmp_name = _open_private(out)  # fail fast, before the slow part
+        try:
+            now = now or datetime.now(UTC)
+            page = render(Database(con, now.date()), db_path, now)
+        except BaseException:
+            os.close(handle)
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
     finally:
         con.close()
-    _write_private(out, page.html)
+    _finish_private(handle, tmp_name, out, page.html)
     return ReportResult(
         path=out,
         size_bytes=len(page.html.encode()),
@@ -115,13 +124,17 @@ def write_report(db_path: Path, out: Path, now: datetime | None = None) -> Repor
     )
 
 
-def _write_private(out: Path, text: str) -> None:
-    """Write owner-only (0600) and atomically: a reader never sees half a page."""
+def _open_private(out: Path) -> tuple[int, str]:
+    """An owner-only (0600) temporary file beside ``out``, so the final rename is atomic."""
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+        return tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     except OSError as error:
         raise ReportError(f"{out}: cannot write the report ({error.strerror})") from None
+
+
+def _finish_private(handle: int, tmp_name: str, out: Path, text: str) -> None:
+    """Write, then rename over ``out``: a reader never sees half a page."""
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
@@ -355,14 +368,7 @@ def _companies(db: Database, as_of: date, charts: ChartModule) -> Section:
             summed = _top(db, f"{key}_by_strength", fold=is_company)
             if summed:
                 panels.append((f"Top {what} by summed strength", "summed strength", summed))
-        section.parts.append(
-            charts.horizontal_bars(
-                key,
-                f"Top {what}",
-                panels,
-                number_format="{:,.1f}" if len(panels) > 1 else "{:,.0f}",
-            )
-        )
+        section.parts.append(charts.horizontal_bars(key, f"Top {what}", panels))
     if not has_strength:
         section.note(
             "Ranking by summed strength is not available in this database "
@@ -403,10 +409,10 @@ def _reconnect(db: Database, as_of: date, charts: ChartModule) -> Section:
     ]
     scored = [*base, "relationships.strength", "relationships.tier"]
     if not db.lacks([*shown, *scored, "reconnect_list.person_id"]):
-        rows = db.rows("reconnect_from_view", as_of, RECONNECT_ROWS)
+        rows = db.rows("reconnect_from_view", db.today, RECONNECT_ROWS)
         section.note(
-            f"From kith's <code>reconnect_list</code> view, strongest first; “quiet” is "
-            f"counted to {as_of:%Y-%m-%d}."
+            "From kith's <code>reconnect_list</code> view: strong and regular ties with no "
+            f"message in the last {QUIET_DAYS} days, strongest first (quiet counted to today)."
         )
         _reconnect_table(section, rows, scored=True)
     elif not db.lacks([*shown, *scored]):
@@ -507,14 +513,21 @@ def _merge(db: Database, as_of: date, charts: ChartModule) -> Section:
         f'<p class="callout"><b>{maybe:,}</b> possible duplicate pair{"s" if maybe != 1 else ""} '
         "(<code>maybe</code>) waiting for review. See why two records were or were not "
         "merged with <code>kith explain IDENTIFIER</code> (a person id, e-mail address, "
-        "profile URL or handle), and settle a pair in your overrides file.</p>"
+        "LinkedIn URL, @handle or phone), and settle a pair with <code>kith link</code> or "
+        "<code>kith unlink</code>.</p>"
     )
     if links:
         body = "".join(
             f"<tr><td>{_text(decision)}</td><td>{_text(rule)}</td>"
             f'<td class="num">{int(n):,}</td></tr>'
-            for decision, rule, n in links
+            for decision, rule, n in links[:LINK_ROWS]
         )
+        if len(links) > LINK_ROWS:
+            rest = sum(int(n) for _, _, n in links[LINK_ROWS:])
+            body += (
+                f'<tr><td colspan="2" class="dim">{len(links) - LINK_ROWS:,} more rules</td>'
+                f'<td class="num">{rest:,}</td></tr>'
+            )
         section.parts.append(
             '<table class="list compact"><thead><tr><th>Decision</th><th>Rule</th>'
             f"<th>Links</th></tr></thead><tbody>{body}</tbody></table>"

@@ -63,6 +63,8 @@ STYLE: dict[Any, Any] = {
 }
 _ROOT_SIZE = re.compile(r'(<svg\b[^>]*?)\s(?:width|height)="[^"]*"')
 _PROLOGUE = re.compile(r"^.*?(?=<svg\b)", re.DOTALL)
+_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
+_NAMESPACES = re.compile(r'\s+xmlns(?::\w+)?="[^"]*"')  # implied by HTML; no URL in the page
 
 
 def to_svg(figure: Figure, key: str, label: str) -> str:
@@ -71,8 +73,11 @@ def to_svg(figure: Figure, key: str, label: str) -> str:
     with matplotlib.rc_context({"svg.hashsalt": f"kith-{key}", "svg.id": f"chart-{key}"}):
         figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
     svg = _PROLOGUE.sub("", buffer.getvalue(), count=1)
-    svg = _ROOT_SIZE.sub(r"\1", svg, count=1)
-    svg = _ROOT_SIZE.sub(r"\1", svg, count=1)
+    svg = _METADATA.sub("", svg, count=1)
+    root_end = svg.index(">")
+    root = _NAMESPACES.sub("", svg[:root_end])
+    root = _ROOT_SIZE.sub(r"\1", _ROOT_SIZE.sub(r"\1", root, count=1), count=1)
+    svg = root + svg[root_end:]
     attributes = f'<svg class="chart" data-chart="{key}" role="img" aria-label="{escape(label)}"'
     return svg.replace("<svg", attributes, 1)
 
@@ -212,7 +217,6 @@ def horizontal_bars(
     key: str,
     label: str,
     panels: Sequence[tuple[str, str, Sequence[tuple[str, float]]]],
-    number_format: str = "{:.0f}",
 ) -> str:
     """One figure, one panel per (title, x-axis label, [(bar label, value)]), largest on top."""
     tallest = max(len(rows) for _, _, rows in panels)
@@ -226,12 +230,14 @@ def horizontal_bars(
                 range(len(rows)), values, color=PALETTE[index % len(PALETTE)], height=0.7
             )
             axis.set_yticks(range(len(rows)), names)
-            axis.bar_label(bars, [number_format.format(value) for value in values], padding=3)
+            whole = all(float(value).is_integer() for value in values)
+            labels = [f"{value:,.0f}" if whole else f"{value:,.1f}" for value in values]
+            axis.bar_label(bars, labels, padding=3)
             axis.set_title(title)
             axis.set_xlabel(x_label)
             axis.grid(axis="y", visible=False)
             axis.margins(x=0.12)
-            if all(float(value).is_integer() for value in values):
+            if whole:
                 axis.xaxis.set_major_locator(MaxNLocator(integer=True))
         return to_svg(figure, key, label)
 

@@ -1,9 +1,11 @@
 -- which of the four channel families each person is in, counted per combination
+-- (address-book channels are 'address_book' or, from newer kith, 'address_book:google' etc.)
 with families as (
     select
         len(list_filter(coalesce(channels, []), lambda c: starts_with(c, 'linkedin'))) > 0 as linkedin,
         len(list_filter(coalesce(channels, []), lambda c: starts_with(c, 'x_'))) > 0 as x,
-        list_contains(coalesce(channels, []), 'address_book') as address_book,
+        len(list_filter(coalesce(channels, []), lambda c: starts_with(c, 'address_book'))) > 0
+            as address_book,
         list_contains(coalesce(channels, []), 'email') as mail
     from relationships
 )
