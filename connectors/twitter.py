@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
+import zlib
 from typing import Any
 
 import polars as pl
@@ -221,6 +223,10 @@ class XFollows:
 
     def parse(self, file: ExportFile) -> ParseResult:
         kind, data = load_ytd(file)
+        if kind not in FOLLOW_TYPES:
+            raise FormatError(
+                f"{file.name}: expected a follower or following list, found YTD type '{kind}'"
+            )
         records, missing = follows_to_records(data, kind, file.name)
         return ParseResult(
             records=records,
@@ -394,7 +400,10 @@ class XArchiveOther:
         return MANIFEST_PREFIX.match(head.lstrip("\ufeff")) is not None
 
     def parse(self, file: ExportFile) -> ParseResult:
-        head = decode(file.head(4096))
+        try:
+            head = decode(file.head(4096))
+        except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
+            raise FormatError(f"{file.name}: cannot read the file ({type(error).__name__})") from None
         match = YTD_PREFIX.match(head.lstrip("\ufeff"))
         if match is None:
             if MANIFEST_PREFIX.match(head.lstrip("\ufeff")):

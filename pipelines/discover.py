@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -96,8 +97,8 @@ def exported_at(file: ExportFile) -> datetime | None:
 def identify(file: ExportFile) -> tuple[Connector | None, list[ParseIssue]]:
     try:
         head = file.head(SNIFF_BYTES)
-    except (OSError, zipfile.BadZipFile, EOFError) as error:
-        return None, [ParseIssue(file.name, None, f"cannot be read ({error})")]
+    except (OSError, zipfile.BadZipFile, EOFError, zlib.error) as error:
+        return None, [ParseIssue(file.name, None, f"cannot be read ({type(error).__name__})")]
     connector = detect(file, decode(head)) if head else None
     return connector, []
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,7 +31,7 @@ def run_everything(file: ExportFile) -> None:
     """Sniff and parse with every connector; only FormatError may escape."""
     try:
         head = decode(file.head())
-    except (OSError, zipfile.BadZipFile, EOFError):
+    except (OSError, zipfile.BadZipFile, EOFError, zlib.error):
         head = ""  # the flow reports an unreadable file before any connector sees it
     for connector in REGISTRY:
         connector.sniff(file.name, head)
