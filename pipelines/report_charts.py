@@ -25,7 +25,7 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 CHANNEL_COLOURS = {
     "email": "#0072B2",
     "linkedin_message": "#E69F00",
-    "linkedin_invitation": "#F0E442",
+    "linkedin_invitation": "#009E73",
     "x_dm": "#CC79A7",
     "LinkedIn connection": "#E69F00",
     "first message": "#0072B2",
