@@ -29,27 +29,15 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 f"{path}: no such file or folder (expected export files, folders or zip archives)"
             )
     configure_prefect()
-    from datetime import UTC, datetime
-
-    from pipelines import warehouse
-    from pipelines.stages import new_run_id
     from pipelines.sync_flow import sync_flow
 
-    run_id = new_run_id(datetime.now(UTC))
-    settings.db.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with warehouse.sync_lock(settings.db):
-            warehouse.remove_stale_temporaries(settings.db)
-            summary = sync_flow(
-                paths=list(settings.paths),
-                db=str(settings.db),
-                run_id=run_id,
-                default_region=settings.default_region,
-                overrides_path=str(settings.overrides),
-                dry_run=args.dry_run,
-            )
-    except warehouse.WarehouseError as error:
-        raise CliError(str(error)) from None
+    summary = sync_flow(
+        paths=list(settings.paths),
+        db=str(settings.db),
+        default_region=settings.default_region,
+        overrides_path=str(settings.overrides),
+        dry_run=args.dry_run,
+    )
     if summary.error:
         raise CliError(summary.error)
     _print_summary(summary, quiet=args.quiet)
@@ -200,6 +188,31 @@ def cmd_forget(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_schedule(args: argparse.Namespace) -> int:
+    settings = SyncSettings.from_cli(args.paths, args.db, args.overrides, args.region)
+    configure_prefect()
+    from pipelines.schedule import ScheduleError, serve_schedule, validate_cron
+
+    try:
+        validate_cron(args.cron)
+    except ScheduleError as error:
+        raise CliError(str(error)) from None
+    paths = [str(Path(p).expanduser().resolve()) for p in settings.paths]
+    _print(f"kith schedule: syncing {len(paths)} path(s) on '{args.cron}'; Ctrl-C stops")
+    try:
+        serve_schedule(
+            args.cron,
+            paths,
+            str(settings.db.resolve()),
+            str(settings.overrides.resolve()),
+            settings.default_region,
+            args.prefect_port,
+        )
+    except ScheduleError as error:
+        raise CliError(str(error)) from None
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kith", description="Your network, from your own exports, in DuckDB."
@@ -223,6 +236,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sync.add_argument("--quiet", action="store_true", help="print only the summary")
     sync.set_defaults(handler=cmd_sync)
+
+    schedule = commands.add_parser("schedule", help="run the sync on a cron schedule (Prefect)")
+    schedule.add_argument("--cron", required=True, help='cron expression, e.g. "0 7 * * *"')
+    schedule.add_argument(
+        "paths", nargs="*", help="export files, folders or zips (default: the sample)"
+    )
+    schedule.add_argument("--db", help=db_help)
+    schedule.add_argument("--overrides", help="must-link / cannot-link file")
+    schedule.add_argument("--region", help="default phone region (default US)")
+    schedule.add_argument(
+        "--prefect-port", type=int, default=4200, help="local Prefect server port"
+    )
+    schedule.set_defaults(handler=cmd_schedule)
 
     sql = commands.add_parser("sql", help="run one read-only query")
     sql.add_argument("query")
@@ -292,6 +318,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as error:
         sys.stderr.write(f"kith {args.command}: {error}\n")
         return EXIT_FAILED
+    except BrokenPipeError:  # output piped into `head`: not an error
+        sys.stderr.close()
+        return EXIT_OK
     except KeyboardInterrupt:
         sys.stderr.write(f"kith {args.command}: interrupted; the database is unchanged\n")
         return 130

@@ -57,7 +57,7 @@ class SyncSummary:
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
 
-@task(name="parse-file", **PRIVATE)
+@task(name="parse-file", retries=2, retry_delay_seconds=[2, 10], **PRIVATE)
 def parse_file_task(fingerprint: stages.Fingerprint) -> ParsedFile:
     file = fingerprint.file
     connector, issues = identify(file)
@@ -102,7 +102,7 @@ def load_task(
     summary: SyncSummary,
     started: datetime,
     input_paths: list[str],
-) -> None:
+) -> str | None:
     run_row = pl.DataFrame(
         {
             "run_id": [summary.run_id],
@@ -164,14 +164,18 @@ def load_task(
         )
         warehouse.load_frames(con, "load/insert_sync_run", incoming_sync_run=run_row)
 
-    warehouse.write_snapshot(db_path, write)
+    try:
+        warehouse.write_snapshot(db_path, write)
+    except warehouse.WarehouseError as error:
+        return str(error)  # a full disk or a read-only folder: reported, previous state kept
+    return None
 
 
-@flow(name="kith-sync", flow_run_name="kith-sync {run_id}", persist_result=False, log_prints=False)
+@flow(name="kith-sync", persist_result=False, log_prints=False)
 def sync_flow(
     paths: list[str],
     db: str,
-    run_id: str,
+    run_id: str | None = None,
     default_region: str = "US",
     overrides_path: str | None = None,
     dry_run: bool = False,
@@ -180,12 +184,16 @@ def sync_flow(
     started = datetime.now(UTC)
     clock = time.monotonic()
     db_path = Path(db)
+    run_id = run_id or stages.new_run_id(started)
     summary = SyncSummary(run_id=run_id, db_path=str(db_path), status="running", seconds=clock)
     config = ResolveConfig(default_region=default_region)
     overrides = load_overrides(overrides_path)
 
     try:
-        return _sync(paths, db_path, summary, config, overrides, dry_run, started, clock)
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        with warehouse.sync_lock(db_path):
+            warehouse.remove_stale_temporaries(db_path)
+            return _sync(paths, db_path, summary, config, overrides, dry_run, started, clock)
     except (DiscoveryError, warehouse.WarehouseError) as error:
         summary.status = "failed"
         summary.error = str(error)
@@ -264,7 +272,9 @@ def _sync(
     if dry_run:
         summary.status = "dry_run"
     else:
-        load_task(db_path, combined, built, changes, summary, started, paths)
+        failure = load_task(db_path, combined, built, changes, summary, started, paths)
+        if failure:
+            raise warehouse.WarehouseError(failure)
         summary.status = "succeeded"
     summary.stage_seconds["load"] = time.monotonic() - clock - sum(summary.stage_seconds.values())
     summary.seconds = time.monotonic() - clock
