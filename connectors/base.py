@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Protocol
@@ -97,9 +97,11 @@ class ExportFile:
     def open(self) -> IO[bytes]:
         """Open for streaming reads (large mbox files must never be read whole)."""
         if self.member is None:
-            return self.path.open("rb")
-        archive = zipfile.ZipFile(self.path)
-        return _ZipMemberStream(archive, archive.open(self.member))
+            stream: IO[bytes] = self.path.open("rb")
+        else:
+            archive = zipfile.ZipFile(self.path)
+            stream = _ZipMemberStream(archive, archive.open(self.member))
+        return stream if _read_hook is None else _CountingStream(stream, _read_hook)
 
     def read_bytes(self) -> bytes:
         with self.open() as handle:
@@ -148,6 +150,48 @@ class _ZipMemberStream(io.RawIOBase):
     def close(self) -> None:
         self._stream.close()
         self._archive.close()
+        super().close()
+
+
+_read_hook: Callable[[int], None] | None = None
+
+
+def set_read_hook(hook: Callable[[int], None] | None) -> None:
+    """Count bytes read from export files (progress reporting); None switches it off."""
+    global _read_hook
+    _read_hook = hook
+
+
+class _CountingStream(io.RawIOBase):
+    """Passes reads through and reports how many bytes each one returned."""
+
+    def __init__(self, stream: IO[bytes], hook: Callable[[int], None]) -> None:
+        self._stream = stream
+        self._hook = hook
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        self._hook(len(data))
+        return data
+
+    def readline(self, size: int | None = -1) -> bytes:
+        line = self._stream.readline(-1 if size is None else size)
+        self._hook(len(line))
+        return line
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.readline, b"")
+
+    def close(self) -> None:
+        self._stream.close()
         super().close()
 
 

@@ -29,7 +29,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 f"{path}: no such file or folder (expected export files, folders or zip archives)"
             )
     configure_prefect()
+    from pipelines import progress
     from pipelines.sync_flow import sync_flow
+
+    if not args.quiet:
+        progress.install(progress.Progress(sys.stdout, live=sys.stdout.isatty()))
 
     summary = sync_flow(
         paths=list(settings.paths),

@@ -46,6 +46,17 @@ def fingerprint(files: list[ExportFile]) -> tuple[list[Fingerprint], list[ParseI
     return prints, issues
 
 
+def total_size(files: list[ExportFile]) -> int:
+    """Bytes to read (for progress); unreadable files count as zero, they become issues later."""
+    total = 0
+    for file in files:
+        try:
+            total += file.size
+        except Exception:  # noqa: BLE001 - a corrupt zip member is reported by fingerprint
+            continue
+    return total
+
+
 def record_id_expr(sha256: str) -> pl.Expr:
     """Unique per record and stable for the same file content: file hash prefix + row."""
     return pl.concat_str([pl.lit(sha256[:16]), pl.col("source_row").cast(pl.String)], separator=":")

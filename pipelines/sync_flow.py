@@ -18,7 +18,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 
 from connectors.base import ParseIssue
-from pipelines import stages, warehouse
+from pipelines import progress, stages, warehouse
 from pipelines.discover import (
     DiscoveryError,
     ParsedFile,
@@ -202,6 +202,25 @@ def sync_flow(
         return summary
 
 
+class _Stage:
+    """Times one stage into the summary and reports it through the progress reporter."""
+
+    def __init__(
+        self, summary: SyncSummary, name: str, total: float | None = None, in_bytes: bool = False
+    ) -> None:
+        self.summary, self.name, self.detail = summary, name, ""
+        self._clock = time.monotonic()
+        progress.current().start(name, total, in_bytes)
+
+    def __enter__(self) -> _Stage:
+        return self
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        self.summary.stage_seconds[self.name] = time.monotonic() - self._clock
+        if kind is None:
+            progress.current().finish(self.detail)
+
+
 def _sync(
     paths: list[str],
     db_path: Path,
@@ -213,70 +232,85 @@ def _sync(
     clock: float,
 ) -> SyncSummary:
     logger = get_run_logger()
-    run_id = summary.run_id
     discovery = discover(stages.resolve_paths(paths))
-    prints, hash_issues = stages.fingerprint(discovery.files)
-    summary.issues += discovery.issues + hash_issues
     summary.files_seen = len(discovery.files)
+    summary.issues += discovery.issues
     if not discovery.files and not discovery.issues:
         raise DiscoveryError(
             f"{', '.join(paths)}: no files found; expected export files or zip archives"
         )
+    with _Stage(summary, "discover", stages.total_size(discovery.files), in_bytes=True) as stage:
+        prints, hash_issues = stages.fingerprint(discovery.files)
+        summary.issues += hash_issues
+        previous = warehouse.read_previous_state(db_path)
+        known = (
+            set(previous.source_files["sha256"].to_list())
+            if previous.source_files.height
+            else set()
+        )
+        new_prints = [p for p in prints if p.sha256 not in known]
+        summary.files_unchanged = len(prints) - len(new_prints)
+        stage.detail = (
+            f"{len(prints)} files, {len(new_prints)} new, {summary.files_unchanged} unchanged"
+        )
 
-    previous = warehouse.read_previous_state(db_path)
-    known = (
-        set(previous.source_files["sha256"].to_list()) if previous.source_files.height else set()
-    )
-    new_prints = [p for p in prints if p.sha256 not in known]
-    summary.files_unchanged = len(prints) - len(new_prints)
-    summary.stage_seconds["discover"] = time.monotonic() - clock
-    logger.info("discovered %d files (%d unchanged)", len(prints), summary.files_unchanged)
-
-    parsed = [future.result() for future in parse_file_task.map(new_prints)] if new_prints else []
-    for item in parsed:
-        summary.issues += item.issues
-    summary.files_parsed = sum(1 for p in parsed if p.result is not None)
-    summary.files_failed = sum(1 for p in parsed if p.connector is not None and p.result is None)
-    summary.files_unrecognised = sum(1 for p in parsed if p.connector is None)
-    summary.stage_seconds["parse"] = time.monotonic() - clock - sum(summary.stage_seconds.values())
+    with _Stage(summary, "parse", sum(p.size_bytes for p in new_prints), in_bytes=True) as stage:
+        parsed = (
+            [future.result() for future in parse_file_task.map(new_prints)] if new_prints else []
+        )
+        for item in parsed:
+            summary.issues += item.issues
+        summary.files_parsed = sum(1 for p in parsed if p.result is not None)
+        summary.files_failed = sum(
+            1 for p in parsed if p.connector is not None and p.result is None
+        )
+        summary.files_unrecognised = sum(1 for p in parsed if p.connector is None)
+        records = sum(p.result.records.height for p in parsed if p.result is not None)
+        stage.detail = f"{summary.files_parsed} files read, {records:,} new records"
     if summary.files_parsed == 0 and summary.files_unchanged == 0:
         first = summary.issues[0].message if summary.issues else "no recognisable export"
         raise DiscoveryError(
             f"{', '.join(paths)}: no recognisable export found ({len(prints)} file(s); first problem: {first})"
         )
 
-    combined = stages.combine(
-        previous.source_files,
-        previous.records,
-        previous.interactions,
-        previous.owner,
-        parsed,
-        {p.sha256 for p in prints},
-        run_id,
-    )
-    combined = stages.apply_suppression(combined, previous.suppressed, previous.salt, config)
-    built = build_task(combined, previous.person_keys, overrides, config, started)
-    summary.records = combined.records.height
-    summary.hidden_records = built.hidden_records
-    summary.people = built.people.height
-    summary.merges = int(
-        built.person_sources.filter(pl.col("person_id").is_not_null()).height - built.people.height
-    )
-    summary.interactions = combined.interactions.select("channel", "message_id").unique().height
-    changes = person_changes(previous.people, built.people, built.resolution.history)
-    summary.changes = change_counts(changes)
-    summary.stage_seconds["resolve"] = (
-        time.monotonic() - clock - sum(summary.stage_seconds.values())
-    )
+    with _Stage(summary, "resolve") as stage:
+        combined = stages.combine(
+            previous.source_files,
+            previous.records,
+            previous.interactions,
+            previous.owner,
+            parsed,
+            {p.sha256 for p in prints},
+            summary.run_id,
+        )
+        combined = stages.apply_suppression(combined, previous.suppressed, previous.salt, config)
+        built = build_task(combined, previous.person_keys, overrides, config, started)
+        summary.records = combined.records.height
+        summary.hidden_records = built.hidden_records
+        summary.people = built.people.height
+        summary.merges = (
+            built.person_sources.filter(pl.col("person_id").is_not_null()).height - summary.people
+        )
+        summary.interactions = combined.interactions.select("channel", "message_id").unique().height
+        changes = person_changes(previous.people, built.people, built.resolution.history)
+        summary.changes = change_counts(changes)
+        pairs = int(built.resolution.stats.get("blocking.candidate_pairs", 0))
+        stage.detail = (
+            f"{summary.records:,} records, {pairs:,} candidate pairs, {summary.people:,} people"
+        )
     publish_change_artifact(summary)
+
     if dry_run:
         summary.status = "dry_run"
     else:
-        failure = load_task(db_path, combined, built, changes, summary, started, paths)
-        if failure:
-            raise warehouse.WarehouseError(failure)
+        with _Stage(summary, "load") as stage:
+            failure = load_task(db_path, combined, built, changes, summary, started, paths)
+            if failure:
+                raise warehouse.WarehouseError(failure)
+            stage.detail = (
+                f"{combined.new_records.height:,} new records, {summary.people:,} people written"
+            )
         summary.status = "succeeded"
-    summary.stage_seconds["load"] = time.monotonic() - clock - sum(summary.stage_seconds.values())
     summary.seconds = time.monotonic() - clock
     logger.info(
         "sync %s: %d records, %d people, %d merges",

@@ -45,6 +45,12 @@ def synced(tmp_path_factory: pytest.TempPathFactory, prefect_home: Path) -> tupl
 def test_sync_prints_summary_and_a_clean_console(synced: tuple[Path, str, str]) -> None:
     _, stdout, stderr = synced
     assert "kith sync succeeded" in stdout
+    # not a terminal: one plain line per stage, before the summary
+    stage_lines = [
+        line.split(":")[0] for line in stdout.splitlines() if " in " in line and line.endswith(" s")
+    ]
+    assert stage_lines[:4] == ["discover", "parse", "resolve", "load"]
+    assert "\r" not in stdout
     assert "people" in stdout and "merges" in stdout
     assert "Traceback" not in stderr and "Traceback" not in stdout
     assert "@" not in stdout + stderr  # no e-mail address is ever printed
@@ -97,9 +103,10 @@ def test_second_sync_skips_unchanged_files_and_keeps_ids(
     copy = tmp_path / "again.duckdb"
     shutil.copy(db, copy)
     before = query(copy, "select * from people order by person_id")
-    done = kith("sync", str(SAMPLE), "--db", str(copy))
+    done = kith("sync", str(SAMPLE), "--db", str(copy), "--quiet")
     assert done.returncode == 0, done.stderr
     assert " 0 file(s) read" in done.stdout
+    assert not any(line.startswith(("discover:", "parse:")) for line in done.stdout.splitlines())
     assert query(copy, "select * from people order by person_id") == before
     assert query(copy, "select count(*) from sync_runs")[0][0] == 2
 
