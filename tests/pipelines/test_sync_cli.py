@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import stat
 from pathlib import Path
@@ -127,7 +128,7 @@ def test_kith_sql_formats_and_refuses_writes(
     lines = csv_out.stdout.strip().splitlines()
     assert lines[0] == "source,n" and len(lines) >= 4
     as_json = kith("sql", "select 1 as one", "--db", str(db), "--format", "json")
-    assert as_json.stdout.strip() == '[{"one":1}]'
+    assert json.loads(as_json.stdout) == [{"one": 1}]
     refused = kith("sql", "delete from people", "--db", str(db))
     assert refused.returncode == 1
     assert refused.stderr.count("\n") == 1 and "Traceback" not in refused.stderr
