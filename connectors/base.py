@@ -14,7 +14,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, Protocol, cast
 
 import polars as pl
 
@@ -23,57 +23,57 @@ import polars as pl
 # (kind = 'hidden' for LinkedIn's date-only rows, 'owner' for the owner's own profile).
 RECORD_SCHEMA = pl.Schema(
     {
-        "source": pl.String,  # linkedin, x, google, outlook, vcard, gmail, email_log
-        "source_file": pl.String,  # the file's own name (zip member name for zipped files)
-        "source_row": pl.Int64,  # 1-based index of the record in that file
-        "kind": pl.String,  # contact | hidden | owner
-        "channel": pl.String,  # how the owner knows them: linkedin_connection, x_follower, ...
-        "full_name": pl.String,
-        "first_name": pl.String,
-        "middle_name": pl.String,
-        "last_name": pl.String,
-        "nickname": pl.String,
-        "emails": pl.List(pl.String),
-        "phones": pl.List(pl.String),
-        "company": pl.String,
-        "title": pl.String,
-        "location": pl.String,
-        "linkedin_url": pl.String,
-        "x_handle": pl.String,
-        "x_account_id": pl.String,
-        "urls": pl.List(pl.String),
-        "labels": pl.List(pl.String),
-        "birthday": pl.String,
-        "connected_on": pl.Date,
-        "raw": pl.String,  # JSON object of every original field: nothing in an export is lost
+        "source": pl.String(),  # linkedin, x, google, outlook, vcard, gmail, email_log
+        "source_file": pl.String(),  # the file's own name (zip member name for zipped files)
+        "source_row": pl.Int64(),  # 1-based index of the record in that file
+        "kind": pl.String(),  # contact | hidden | owner
+        "channel": pl.String(),  # how the owner knows them: linkedin_connection, x_follower, ...
+        "full_name": pl.String(),
+        "first_name": pl.String(),
+        "middle_name": pl.String(),
+        "last_name": pl.String(),
+        "nickname": pl.String(),
+        "emails": pl.List(pl.String()),
+        "phones": pl.List(pl.String()),
+        "company": pl.String(),
+        "title": pl.String(),
+        "location": pl.String(),
+        "linkedin_url": pl.String(),
+        "x_handle": pl.String(),
+        "x_account_id": pl.String(),
+        "urls": pl.List(pl.String()),
+        "labels": pl.List(pl.String()),
+        "birthday": pl.String(),
+        "connected_on": pl.Date(),
+        "raw": pl.String(),  # JSON object of every original field: nothing in an export is lost
     }
 )
 
 # One row per (message, participant). Direction is derived later from the owner's identity.
 INTERACTION_SCHEMA = pl.Schema(
     {
-        "source": pl.String,
-        "source_file": pl.String,
-        "source_row": pl.Int64,  # the record (message / row / array element) it came from
-        "channel": pl.String,  # email | linkedin_message | linkedin_invitation | x_dm
-        "message_id": pl.String,  # dedupe key across overlapping files (Message-ID, DM id, ...)
-        "thread_id": pl.String,
+        "source": pl.String(),
+        "source_file": pl.String(),
+        "source_row": pl.Int64(),  # the record (message / row / array element) it came from
+        "channel": pl.String(),  # email | linkedin_message | linkedin_invitation | x_dm
+        "message_id": pl.String(),  # dedupe key across overlapping files (Message-ID, DM id, ...)
+        "thread_id": pl.String(),
         "occurred_at": pl.Datetime("us", "UTC"),
-        "role": pl.String,  # from | to | cc | bcc | participant
-        "email": pl.String,
-        "linkedin_url": pl.String,
-        "x_account_id": pl.String,
-        "name": pl.String,
-        "is_bulk": pl.Boolean,  # newsletters, sponsored InMail, no-reply senders
+        "role": pl.String(),  # from | to | cc | bcc | participant
+        "email": pl.String(),
+        "linkedin_url": pl.String(),
+        "x_account_id": pl.String(),
+        "name": pl.String(),
+        "is_bulk": pl.Boolean(),  # newsletters, sponsored InMail, no-reply senders
     }
 )
 
 # The owner's own identifiers (never a person in their own network).
 OWNER_SCHEMA = pl.Schema(
     {
-        "source": pl.String,
-        "kind": pl.String,  # email | linkedin_url | x_account_id | x_handle | name | phone
-        "value": pl.String,
+        "source": pl.String(),
+        "kind": pl.String(),  # email | linkedin_url | x_account_id | x_handle | name | phone
+        "value": pl.String(),
     }
 )
 
@@ -100,8 +100,10 @@ class ExportFile:
             stream: IO[bytes] = self.path.open("rb")
         else:
             archive = zipfile.ZipFile(self.path)
-            stream = _ZipMemberStream(archive, archive.open(self.member))
-        return stream if _read_hook is None else _CountingStream(stream, _read_hook)
+            stream = cast(IO[bytes], _ZipMemberStream(archive, archive.open(self.member)))
+        if _read_hook is None:
+            return stream
+        return cast(IO[bytes], _CountingStream(stream, _read_hook))
 
     def read_bytes(self) -> bytes:
         with self.open() as handle:

@@ -87,7 +87,12 @@ def serve_schedule(
 ) -> None:
     """Block serving the scheduled deployment (until Ctrl-C)."""
     validate_cron(cron)
-    parameters = {"paths": paths, "db": db, "overrides_path": overrides, "default_region": region}
+    parameters: dict[str, object] = {
+        "paths": paths,
+        "db": db,
+        "overrides_path": overrides,
+        "default_region": region,
+    }
     if os.environ.get("PREFECT_API_URL"):
         _serve(cron, parameters)
         return

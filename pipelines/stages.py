@@ -59,7 +59,9 @@ def total_size(files: list[ExportFile]) -> int:
 
 def record_id_expr(sha256: str) -> pl.Expr:
     """Unique per record and stable for the same file content: file hash prefix + row."""
-    return pl.concat_str([pl.lit(sha256[:16]), pl.col("source_row").cast(pl.String)], separator=":")
+    return pl.concat_str(
+        [pl.lit(sha256[:16]), pl.col("source_row").cast(pl.String())], separator=":"
+    )
 
 
 @dataclass
@@ -99,19 +101,19 @@ def ledger_rows(parsed: list[ParsedFile], run_id: str) -> pl.DataFrame:
 
 LEDGER_SCHEMA = pl.Schema(
     {
-        "sha256": pl.String,
-        "source_file": pl.String,
-        "locator": pl.String,
-        "connector": pl.String,
-        "source": pl.String,
-        "size_bytes": pl.Int64,
+        "sha256": pl.String(),
+        "source_file": pl.String(),
+        "locator": pl.String(),
+        "connector": pl.String(),
+        "source": pl.String(),
+        "size_bytes": pl.Int64(),
         "exported_at": pl.Datetime("us", "UTC"),
-        "first_seen_run": pl.String,
-        "last_seen_run": pl.String,
-        "status": pl.String,
-        "superseded_by": pl.String,
-        "record_count": pl.Int64,
-        "interaction_count": pl.Int64,
+        "first_seen_run": pl.String(),
+        "last_seen_run": pl.String(),
+        "status": pl.String(),
+        "superseded_by": pl.String(),
+        "record_count": pl.Int64(),
+        "interaction_count": pl.Int64(),
     }
 )
 
@@ -170,7 +172,7 @@ def combine(
             if p.result is not None
         ],
         RECORD_SCHEMA,
-        extra={"record_id": pl.String, "file_sha256": pl.String},
+        extra={"record_id": pl.String(), "file_sha256": pl.String()},
     )
     new_interactions = _stack(
         [
@@ -179,7 +181,7 @@ def combine(
             if p.result is not None
         ],
         INTERACTION_SCHEMA,
-        extra={"file_sha256": pl.String},
+        extra={"file_sha256": pl.String()},
     )
     new_owner = _stack(
         [
@@ -188,7 +190,7 @@ def combine(
             if p.result is not None
         ],
         OWNER_SCHEMA,
-        extra={"file_sha256": pl.String},
+        extra={"file_sha256": pl.String()},
     )
     records = _concat_like(previous_records, new_records)
     interactions = _concat_like(previous_interactions, new_interactions)

@@ -32,8 +32,6 @@ from pipelines.faults import pause_point
 from pipelines.transforms.changes import change_counts, person_changes
 from pipelines.transforms.resolve import Overrides, ResolveConfig
 
-PRIVATE = {"persist_result": False, "log_prints": False}
-
 
 @dataclass
 class SyncSummary:
@@ -57,7 +55,13 @@ class SyncSummary:
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
 
-@task(name="parse-file", retries=2, retry_delay_seconds=[2, 10], **PRIVATE)
+@task(
+    name="parse-file",
+    retries=2,
+    retry_delay_seconds=[2, 10],
+    persist_result=False,
+    log_prints=False,
+)
 def parse_file_task(fingerprint: stages.Fingerprint) -> ParsedFile:
     file = fingerprint.file
     connector, issues = identify(file)
@@ -80,7 +84,7 @@ def parse_file_task(fingerprint: stages.Fingerprint) -> ParsedFile:
     )
 
 
-@task(name="resolve-and-build", **PRIVATE)
+@task(name="resolve-and-build", persist_result=False, log_prints=False)
 def build_task(
     combined: stages.Combined,
     person_keys: pl.DataFrame,
@@ -93,7 +97,7 @@ def build_task(
     return built
 
 
-@task(name="load-duckdb", **PRIVATE)
+@task(name="load-duckdb", persist_result=False, log_prints=False)
 def load_task(
     db_path: Path,
     combined: stages.Combined,
