@@ -126,6 +126,12 @@ def load_task(
             "interactions": [summary.interactions],
             "seconds": [time.monotonic() - summary.seconds],
             "changes": [json.dumps(summary.changes, sort_keys=True)],
+            "stats": [
+                json.dumps(
+                    {"stage_seconds": summary.stage_seconds, "resolver": built.resolution.stats},
+                    sort_keys=True,
+                )
+            ],
             "errors": [
                 [
                     {"file": i.source_file, "row": i.row, "message": i.message}

@@ -20,3 +20,6 @@ create table if not exists sync_runs (
     errors struct(file varchar, "row" bigint, message varchar)[],
     changes json
 );
+
+-- added later: seconds per stage and the resolver's counters (candidate pairs, merges, ...)
+alter table sync_runs add column if not exists stats json;
