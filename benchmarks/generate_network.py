@@ -180,15 +180,15 @@ def generate(records: int, seed: int = 7) -> pl.DataFrame:
     rng = random.Random(seed)
     n_people = max(1, int(records / 2.3))
     scale = max(1.0, n_people / 40_000) ** 0.5
-    surnames = make_surnames(rng, int(1500 * scale))
+    surnames = make_surnames(rng, int(2000 * scale))
     companies = make_companies(rng, int(1500 * scale))
     company_legal = {c: rng.choice(LEGAL) for c in companies}
     company_domain = {c: c.lower().replace(" ", "") + ".com" for c in companies}
     company_inbox = {c: f"team@{company_domain[c]}" for c in companies if rng.random() < 0.03}
     company_switch = {c: f"{rng.randint(200, 989)}555{rng.randint(1000, 9999)}" for c in companies}
-    firsts = zipf_choice(rng, FIRST_NAMES, n_people, s=0.9)
-    lasts = zipf_choice(rng, surnames, n_people, s=0.9)
-    comps = zipf_choice(rng, companies, n_people, s=0.8)
+    firsts = zipf_choice(rng, FIRST_NAMES, n_people, s=0.5)
+    lasts = zipf_choice(rng, surnames, n_people, s=0.5)
+    comps = zipf_choice(rng, companies, n_people, s=0.6)
     used_handles: set[str] = set()
     rows: list[dict[str, object]] = []
 

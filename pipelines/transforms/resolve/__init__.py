@@ -29,7 +29,7 @@ HISTORY_SCHEMA = pl.Schema(
 @dataclass(frozen=True)
 class ResolveConfig:
     default_region: str = "US"  # phones without a country code
-    merge_threshold: float = 6.0  # match weight (log2 odds) at or above which pairs merge
+    merge_threshold: float = 5.0  # match weight (log2 odds) at or above which pairs merge
     maybe_threshold: float = 2.0  # at or above: kept as a 'maybe' link for review
 
 

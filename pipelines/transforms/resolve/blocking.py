@@ -40,6 +40,8 @@ DEFAULT_RULES: tuple[BlockingRule, ...] = (
     BlockingRule("first_company", ("first_key", "company_key"), cap=40),
     BlockingRule("last_initial_city", ("last_key", "first_initial", "city_key"), cap=40),
     BlockingRule("first_city", ("first_key", "city_key"), cap=40),
+    BlockingRule("first_place", ("first_key", "location_key"), cap=40),
+    BlockingRule("last_place", ("last_key", "location_key"), cap=40),
     BlockingRule("birthday", ("birthday_key",), cap=40),
     BlockingRule("street", ("street_key",), cap=40),
 )

@@ -190,33 +190,49 @@ class XComparison(Comparison):
 class NameComparison(Comparison):
     """First + last name keys, term-frequency adjusted.
 
-    Levels (base weight; positive levels lose ``min(2*log2(k), 6)`` bits, k = the larger
-    'people with this exact name in one source' count of the two records):
+    Positive levels weigh ``log2(1 / E) + offset`` (capped at 10), E = the number of records
+    expected to carry this name by chance (first-name share x last-name share x records, the
+    more common side of the pair): 'jane doe' among a million records counts for less than
+    'zuzana quillfeather' among ten thousand. This folds the prior in, so the score stays
+    meaningful as the network grows.
     0 null: a side has no name ('' vs 'jane doe');
     1 exact: ('jane','doe') vs ('jane','doe');
-    2 swapped: same tokens, other fields ('doe','jane') vs ('jane','doe');
+    2 swapped: first/last crossed, JW >= 0.9 each way ('doe','jane') vs ('jane','doe');
     3 nickname: same last, shared canonical first ('bob','smith') vs ('robert','smith');
     4 fuzzy_high: Jaro-Winkler of 'first last' >= 0.94 ('jane','doe') vs ('jane','doee');
     5 initial: same last, one first is a prefix of the other ('j','doe') vs ('jane','doe');
     6 fuzzy: JW first >= 0.8 and JW last >= 0.88 ('jayne','dow') vs ('jane','doe');
     7 first_only: a side has only a first name, equal or nickname ('jane',-) vs ('jane','doe');
-    8 last_differs: same first, other last ('jane','doe') vs ('jane','roe'): maiden name?;
-    9 else: ('jane','doe') vs ('mark','roe').
+    8 last_only: a side has only a last name, equal or JW >= 0.92 (-,'doe') vs ('jane','doe'),
+      weighted by the surname's frequency alone;
+    9 last_differs: same (or JW >= 0.9) first, other last ('jane','doe') vs ('jane','roe');
+    10 first_differs: same last, other first ('jane','doe') vs ('mark','doe');
+    11 else: ('jane','doe') vs ('mark','roe').
     """
 
     name = "name"
-    columns = ("first_key", "last_key", "name_tokens", "first_canon", "name_people")
+    columns = (
+        "first_key",
+        "last_key",
+        "name_tokens",
+        "first_canon",
+        "first_key_freq",
+        "last_key_freq",
+        "records",
+    )
     levels = (
         Level("null", 0.0),
-        Level("exact", 7.0),
-        Level("swapped", 6.5),
-        Level("nickname", 6.0),
-        Level("fuzzy_high", 5.0),
-        Level("initial", 3.5),
-        Level("fuzzy", 2.0),
-        Level("first_only", 0.5),
-        Level("last_differs", -3.0),
-        Level("else", -7.0),
+        Level("exact", 0.0),
+        Level("swapped", -0.5),
+        Level("nickname", -1.5),
+        Level("fuzzy_high", -2.0),
+        Level("initial", -3.5),
+        Level("fuzzy", -4.0),
+        Level("first_only", -1.0),
+        Level("last_only", -1.0),
+        Level("last_differs", -4.0),
+        Level("first_differs", -3.0),
+        Level("else", -10.0),
     )
 
     def prepare(self, pairs: pl.DataFrame) -> pl.DataFrame:
@@ -236,6 +252,8 @@ class NameComparison(Comparison):
             similarity(both, "_full_l", "_full_r").alias("_jw_full"),
             similarity(both, "first_key_l", "first_key_r").alias("_jw_first"),
             similarity(both, "last_key_l", "last_key_r").alias("_jw_last"),
+            similarity(both, "first_key_l", "last_key_r").alias("_jw_cross1"),
+            similarity(both, "last_key_l", "first_key_r").alias("_jw_cross2"),
         )
 
     def level_expr(self) -> pl.Expr:
@@ -249,26 +267,40 @@ class NameComparison(Comparison):
         prefix = _l("first_key").str.starts_with(_r("first_key")) | _r("first_key").str.starts_with(
             _l("first_key")
         )
+        has_first = _l("first_key").is_not_null() & _r("first_key").is_not_null()
+        crossed = (pl.col("_jw_cross1") >= 0.9) & (pl.col("_jw_cross2") >= 0.9)
+        last_close = last_eq | (pl.col("_jw_last") >= 0.92)
         return _chain(
             [
                 (no_name, 0),
                 (first_eq & last_eq, 1),
-                (has_last & (_l("name_tokens") == _r("name_tokens")), 2),
+                (has_last & has_first & crossed, 2),
                 (last_eq & canon, 3),
                 (has_last & (pl.col("_jw_full") >= 0.94), 4),
                 (last_eq & prefix, 5),
                 (has_last & (pl.col("_jw_first") >= 0.8) & (pl.col("_jw_last") >= 0.88), 6),
                 (~has_last & (first_eq | canon), 7),
-                (has_last & first_eq, 8),
+                (has_last & ~has_first & last_close, 8),
+                (has_last & (first_eq | (pl.col("_jw_first") >= 0.9)), 9),
+                (has_first & last_eq, 10),
             ],
-            9,
+            11,
         )
 
     def weight_expr(self, level: pl.Expr) -> pl.Expr:
         base = super().weight_expr(level)
-        people = pl.max_horizontal(_l("name_people"), _r("name_people")).fill_null(1)
-        penalty = (people.cast(pl.Float64).log(2) * 2.0).clip(0.0, 6.0)
-        return pl.when(level.is_between(1, 6)).then(base - penalty).otherwise(base)
+        first = pl.max_horizontal(_l("first_key_freq"), _r("first_key_freq"))
+        last = pl.max_horizontal(_l("last_key_freq"), _r("last_key_freq"))
+        expected = (first * last * pl.col("records_l")).clip(1e-6, None)
+        tf = (-(expected.log(2))).clip(None, 10.0)
+        last_tf = (-((last * pl.col("records_l")).clip(1e-6, None).log(2))).clip(None, 8.0)
+        return (
+            pl.when(level.is_between(1, 6))
+            .then(base + tf)
+            .when(level == 8)
+            .then(base + last_tf)
+            .otherwise(base)
+        )
 
 
 class CompanyComparison(Comparison):
@@ -281,7 +313,7 @@ class CompanyComparison(Comparison):
     """
 
     name = "company"
-    columns = ("company_key", "email_domains", "domain_stems")
+    columns = ("company_key", "email_domains", "domain_stems", "company_key_freq")
     levels = (
         Level("null", 0.0),
         Level("exact", 4.0),
@@ -325,7 +357,7 @@ class LocationComparison(Comparison):
     3 fuzzy (JW >= 0.88: 'brelin germany'); 4 else ('berlin' vs 'lagos')."""
 
     name = "location"
-    columns = ("location_key", "city_key")
+    columns = ("location_key", "city_key", "location_key_freq", "city_key_freq")
     levels = (
         Level("null", 0.0),
         Level("exact", 2.5),
@@ -338,6 +370,17 @@ class LocationComparison(Comparison):
         return pairs.with_columns(
             similarity(pairs, "location_key_l", "location_key_r").alias("_jw_loc")
         )
+
+    def weight_expr(self, level: pl.Expr) -> pl.Expr:
+        """Exact place and city: log2(0.7 / share of records there), within [0.5, 6]."""
+        base = super().weight_expr(level)
+        place = pl.max_horizontal(_l("location_key_freq"), _r("location_key_freq"))
+        city = pl.max_horizontal(_l("city_key_freq"), _r("city_key_freq"))
+
+        def tf(share: pl.Expr) -> pl.Expr:
+            return (pl.lit(0.7) / share.clip(1e-9, None)).log(2).clip(0.5, 6.0)
+
+        return pl.when(level == 1).then(tf(place)).when(level == 2).then(tf(city)).otherwise(base)
 
     def level_expr(self) -> pl.Expr:
         return _chain(

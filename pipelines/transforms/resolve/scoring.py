@@ -21,8 +21,8 @@ SHARED_KEY_RECORDS = 12
 def add_features(frame: pl.DataFrame) -> pl.DataFrame:
     """Per-record features the comparisons read beyond normalize_records' keys.
 
-    ``*_personal``: keys not shared by many people; ``name_people``: the most records one
-    source holds with this exact name (a scale-free count of namesakes); ``domain_stems``:
+    ``*_personal``: keys not shared by many people; ``<key>_freq``: share of records with
+    that value (term frequency, Splink's u-probability per value); ``domain_stems``:
     'acme' from 'acme-corp.com' -> 'acmecorp'.
     """
     out = frame
@@ -37,14 +37,11 @@ def add_features(frame: pl.DataFrame) -> pl.DataFrame:
         out = out.with_columns(
             pl.col(column).list.set_difference(shared.implode()).alias(f"{column}_personal")
         )
-    counts = (
-        out.filter(pl.col("first_key").is_not_null() & pl.col("last_key").is_not_null())
-        .group_by("source", "first_key", "last_key")
-        .len()
-        .group_by("first_key", "last_key")
-        .agg(pl.col("len").max().cast(pl.UInt32).alias("name_people"))
-    )
-    out = out.join(counts, on=["first_key", "last_key"], how="left", maintain_order="left")
+    n = max(out.height, 1)
+    out = out.with_columns(
+        (pl.len().over(column) / n).cast(pl.Float64).alias(f"{column}_freq")
+        for column in ("first_key", "last_key", "company_key", "city_key", "location_key")
+    ).with_columns(pl.lit(float(n)).alias("records"))
     return out.with_columns(
         pl.col("email_domains")
         .list.eval(pl.element().str.split(".").list.first().str.replace_all("-", ""))
@@ -145,7 +142,7 @@ def explain(
         "birthday": ["birthday_key"],
         "street": ["street_key"],
     }
-    columns = sorted({c for cols in shown.values() for c in cols} | {"name_people"})
+    columns = sorted({c for cols in shown.values() for c in cols} | set(_pair_columns(comparisons)))
     wide = join_sides(links, features, columns)
     fields = []
     fired = []
