@@ -86,38 +86,81 @@ def split_names(frame: pl.DataFrame) -> pl.DataFrame:
     First/last fields win when either has letters; otherwise the whole name typed in one box
     is split: 'Doe, Jane' -> (jane, doe), 'Jane van Doe' -> (jane, doe), 'Jane' -> (jane, -).
     """
-    first = clean_name(pl.col("first_name"))
-    last = clean_name(pl.col("last_name"))
-    full = clean_name(pl.col("full_name"))
-    has_fields = name_key(first).is_not_null() | name_key(last).is_not_null()
-    comma = full.str.contains(",")
-    full_first = (
-        pl.when(comma).then(full.str.split(",").list.get(1, null_on_oob=True)).otherwise(full)
+    staged = frame.with_columns(
+        clean_name(pl.col("first_name")).alias("_first"),
+        clean_name(pl.col("last_name")).alias("_last"),
+        clean_name(pl.col("full_name")).alias("_full"),
+    ).with_columns(
+        (name_key(pl.col("_first")).is_not_null() | name_key(pl.col("_last")).is_not_null()).alias(
+            "_fields"
+        ),
+        name_key(pl.col("_last")).is_null().alias("_no_last"),
+        pl.col("_full").str.contains(",").alias("_comma"),
+        pl.col("_full").str.split(",").alias("_parts"),
     )
-    full_last = pl.when(comma).then(full.str.split(",").list.first()).otherwise(None)
-    full_first_tokens = _tokens_key(full_first).str.strip_chars().str.split(" ")
-    single_first = full_first_tokens.list.first()
-    single_last = (
-        pl.when(comma)
-        .then(full_last)
-        .otherwise(pl.when(full_first_tokens.list.len() > 1).then(full_first_tokens.list.last()))
+    staged = staged.with_columns(
+        pl.when(pl.col("_comma"))
+        .then(pl.col("_parts").list.get(1, null_on_oob=True))
+        .otherwise(pl.col("_full"))
+        .alias("_full_first"),
+        pl.when(pl.col("_comma")).then(pl.col("_parts").list.first()).alias("_full_last"),
+    ).with_columns(
+        _tokens_key(pl.col("_full_first")).str.strip_chars().str.split(" ").alias("_ftok")
     )
-    first_raw = pl.when(has_fields).then(first).otherwise(single_first)
-    last_raw = pl.when(has_fields).then(last).otherwise(single_last)
-    # 'Jane Doe' typed into First Name alone: split it too
-    first_tokens = _tokens_key(first_raw).str.strip_chars().str.split(" ")
-    spill = has_fields & name_key(last).is_null() & (first_tokens.list.len() > 1)
-    first_final = pl.when(spill).then(first_tokens.list.first()).otherwise(first_raw)
-    last_final = pl.when(spill).then(first_tokens.list.last()).otherwise(last_raw)
+    staged = staged.with_columns(
+        pl.when(pl.col("_fields"))
+        .then(pl.col("_first"))
+        .otherwise(pl.col("_ftok").list.first())
+        .alias("_first_raw"),
+        pl.when(pl.col("_fields"))
+        .then(pl.col("_last"))
+        .when(pl.col("_comma"))
+        .then(pl.col("_full_last"))
+        .when(pl.col("_ftok").list.len() > 1)
+        .then(pl.col("_ftok").list.last())
+        .alias("_last_raw"),
+    ).with_columns(
+        # 'Jane Doe' typed into First Name alone: split it too
+        _tokens_key(pl.col("_first_raw")).str.strip_chars().str.split(" ").alias("_rtok")
+    )
+    spill = pl.col("_fields") & pl.col("_no_last") & (pl.col("_rtok").list.len() > 1)
+    staged = staged.with_columns(
+        pl.when(spill)
+        .then(pl.col("_rtok").list.first())
+        .otherwise(pl.col("_first_raw"))
+        .alias("_first_final"),
+        pl.when(spill)
+        .then(pl.col("_rtok").list.last())
+        .otherwise(pl.col("_last_raw"))
+        .alias("_last_final"),
+    )
     tokens = pl.concat_str(
-        [_tokens_key(first_final), _tokens_key(last_final)], separator=" ", ignore_nulls=True
+        [_tokens_key(pl.col("_first_final")), _tokens_key(pl.col("_last_final"))],
+        separator=" ",
+        ignore_nulls=True,
     )
-    return frame.with_columns(
-        name_key(first_final).str.slice(0, 40).alias("first_key"),
-        name_key(last_final).str.slice(0, 40).alias("last_key"),
+    return staged.with_columns(
+        name_key(pl.col("_first_final")).str.slice(0, 40).alias("first_key"),
+        name_key(pl.col("_last_final")).str.slice(0, 40).alias("last_key"),
         _null_if_blank(
             tokens.str.strip_chars().str.split(" ").list.sort().list.join(" ").str.slice(0, 80)
         ).alias("name_tokens"),
+    ).drop(
+        "_first",
+        "_last",
+        "_full",
+        "_fields",
+        "_no_last",
+        "_comma",
+        "_parts",
+        "_full_first",
+        "_full_last",
+        "_ftok",
+        "_first_raw",
+        "_last_raw",
+        "_rtok",
+        "_first_final",
+        "_last_final",
     )
 
 

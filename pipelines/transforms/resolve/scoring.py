@@ -16,6 +16,14 @@ from pipelines.transforms.resolve.comparisons import Comparison, default_compari
 # a key held by records of this many different surnames is a team inbox / switchboard
 SHARED_KEY_SURNAMES = 3
 SHARED_KEY_RECORDS = 12
+PRIOR_RECORDS = 1000
+PRIOR_SHARE = {
+    "first_key": 1 / 1000,
+    "last_key": 1 / 10_000,
+    "company_key": 1 / 2000,
+    "city_key": 1 / 200,
+    "location_key": 1 / 1000,
+}
 
 
 def add_features(frame: pl.DataFrame) -> pl.DataFrame:
@@ -30,7 +38,7 @@ def add_features(frame: pl.DataFrame) -> pl.DataFrame:
         long = out.select("rid", "last_key", column).explode(column).drop_nulls(column)
         shared = (
             long.group_by(column)
-            .agg(pl.len().alias("_n"), pl.col("last_key").n_unique().alias("_s"))
+            .agg(pl.len().alias("_n"), pl.col("last_key").drop_nulls().n_unique().alias("_s"))
             .filter((pl.col("_n") > SHARED_KEY_RECORDS) | (pl.col("_s") >= SHARED_KEY_SURNAMES))
             .get_column(column)
         )
@@ -38,9 +46,13 @@ def add_features(frame: pl.DataFrame) -> pl.DataFrame:
             pl.col(column).list.set_difference(shared.implode()).alias(f"{column}_personal")
         )
     n = max(out.height, 1)
+    # shares are smoothed toward a typical population share with PRIOR_RECORDS pseudo-records,
+    # so a ten-record network does not think 'jane' is a common name
     out = out.with_columns(
-        (pl.len().over(column) / n).cast(pl.Float64).alias(f"{column}_freq")
-        for column in ("first_key", "last_key", "company_key", "city_key", "location_key")
+        ((pl.len().over(column) + PRIOR_RECORDS * prior) / (n + PRIOR_RECORDS))
+        .cast(pl.Float64)
+        .alias(f"{column}_freq")
+        for column, prior in PRIOR_SHARE.items()
     ).with_columns(pl.lit(float(n)).alias("records"))
     return out.with_columns(
         pl.col("email_domains")

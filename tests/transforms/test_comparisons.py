@@ -1,0 +1,245 @@
+"""Table-driven level tests, Splink style: each case names the level a pair must reach."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+import pytest
+
+from pipelines.transforms.resolve.comparisons import (
+    BirthdayComparison,
+    CompanyComparison,
+    Comparison,
+    LinkedInComparison,
+    NameComparison,
+    XComparison,
+    email_comparison,
+)
+
+NAME_BASE = {"first_key_freq": 0.001, "last_key_freq": 0.001, "records": 1000.0}
+CASES: list[dict[str, Any]] = [
+    {
+        "description": "names",
+        "comparison": NameComparison(),
+        "inputs": [
+            (
+                {"first_key": "jane", "last_key": "doe"},
+                {"first_key": "jane", "last_key": "doe"},
+                "exact",
+            ),
+            (
+                {"first_key": "doe", "last_key": "jane"},
+                {"first_key": "jane", "last_key": "doe"},
+                "swapped",
+            ),
+            (
+                {"first_key": "bob", "last_key": "smith", "first_canon": ["bob", "robert"]},
+                {"first_key": "robert", "last_key": "smith", "first_canon": ["robert"]},
+                "nickname",
+            ),
+            (
+                {"first_key": "jane", "last_key": "doee"},
+                {"first_key": "jane", "last_key": "doe"},
+                "fuzzy_high",
+            ),
+            (
+                {"first_key": "j", "last_key": "doe"},
+                {"first_key": "jane", "last_key": "doe"},
+                "initial",
+            ),
+            (
+                {"first_key": "jane", "last_key": None},
+                {"first_key": "jane", "last_key": "doe"},
+                "first_only",
+            ),
+            (
+                {"first_key": None, "last_key": "doe"},
+                {"first_key": "jane", "last_key": "doe"},
+                "last_only",
+            ),
+            (
+                {"first_key": "jane", "last_key": "doe"},
+                {"first_key": "jane", "last_key": "quill"},
+                "last_differs",
+            ),
+            (
+                {"first_key": "mark", "last_key": "doe"},
+                {"first_key": "jane", "last_key": "doe"},
+                "first_differs",
+            ),
+            (
+                {"first_key": "jane", "last_key": "doe"},
+                {"first_key": "mark", "last_key": "quill"},
+                "else",
+            ),
+            (
+                {"first_key": None, "last_key": None},
+                {"first_key": "jane", "last_key": "doe"},
+                "null",
+            ),
+        ],
+    },
+    {
+        "description": "e-mails",
+        "comparison": email_comparison(),
+        "inputs": [
+            (
+                {"email_keys": ["a@x.io"], "email_keys_personal": ["a@x.io"]},
+                {"email_keys": ["a@x.io", "b@y.io"], "email_keys_personal": ["a@x.io", "b@y.io"]},
+                "exact",
+            ),
+            (
+                {"email_keys": ["team@x.io"], "email_keys_personal": []},
+                {"email_keys": ["team@x.io"], "email_keys_personal": []},
+                "exact_shared",
+            ),
+            (
+                {"email_keys": ["a@x.io"], "email_keys_personal": ["a@x.io"]},
+                {"email_keys": ["b@y.io"], "email_keys_personal": ["b@y.io"]},
+                "else",
+            ),
+            (
+                {"email_keys": [], "email_keys_personal": []},
+                {"email_keys": ["b@y.io"], "email_keys_personal": ["b@y.io"]},
+                "null",
+            ),
+        ],
+    },
+    {
+        "description": "companies",
+        "comparison": CompanyComparison(),
+        "inputs": [
+            ({"company_key": "acme"}, {"company_key": "acme"}, "exact"),
+            ({"company_key": "acmeanalytics"}, {"company_key": "acme"}, "fuzzy"),
+            (
+                {"company_key": None, "email_domains": ["acme.com"]},
+                {"company_key": None, "email_domains": ["acme.com"]},
+                "same_domain",
+            ),
+            (
+                {"company_key": "acme"},
+                {"company_key": None, "domain_stems": ["acme"]},
+                "company_domain",
+            ),
+            ({"company_key": "acme"}, {"company_key": "globex"}, "else"),
+            ({"company_key": "acme"}, {"company_key": None}, "null"),
+        ],
+    },
+    {
+        "description": "linkedin",
+        "comparison": LinkedInComparison(),
+        "inputs": [
+            ({"linkedin_key": "in/a"}, {"linkedin_key": "in/a"}, "exact"),
+            ({"linkedin_key": "in/a"}, {"linkedin_key": "in/b"}, "else"),
+            ({"linkedin_key": None}, {"linkedin_key": "in/b"}, "null"),
+        ],
+    },
+    {
+        "description": "x",
+        "comparison": XComparison(),
+        "inputs": [
+            (
+                {"x_id_key": "1", "x_handle_key": "a"},
+                {"x_id_key": "1", "x_handle_key": "b"},
+                "id_exact",
+            ),
+            (
+                {"x_id_key": "1", "x_handle_key": "a"},
+                {"x_id_key": "2", "x_handle_key": "a"},
+                "id_else",
+            ),
+            (
+                {"x_id_key": None, "x_handle_key": "a"},
+                {"x_id_key": "2", "x_handle_key": "a"},
+                "handle_exact",
+            ),
+            (
+                {"x_id_key": None, "x_handle_key": "a"},
+                {"x_id_key": None, "x_handle_key": "b"},
+                "else",
+            ),
+            (
+                {"x_id_key": None, "x_handle_key": None},
+                {"x_id_key": "2", "x_handle_key": "a"},
+                "null",
+            ),
+        ],
+    },
+    {
+        "description": "birthdays",
+        "comparison": BirthdayComparison(),
+        "inputs": [
+            ({"birthday_key": "19560409"}, {"birthday_key": "19560409"}, "exact"),
+            ({"birthday_key": "19560409"}, {"birthday_key": "19560490"}, "one_edit"),
+            ({"birthday_key": "19560409"}, {"birthday_key": "19811123"}, "else"),
+            ({"birthday_key": None}, {"birthday_key": "19811123"}, "null"),
+        ],
+    },
+]
+
+DEFAULTS: dict[str, Any] = {
+    "first_key": None,
+    "last_key": None,
+    "name_tokens": None,
+    "first_canon": None,
+    "email_keys": [],
+    "email_keys_personal": [],
+    "email_domains": [],
+    "domain_stems": [],
+    "company_key": None,
+    "company_key_freq": 0.01,
+    "linkedin_key": None,
+    "x_id_key": None,
+    "x_handle_key": None,
+    "birthday_key": None,
+    **NAME_BASE,
+}
+
+
+def _pairs(
+    comparison: Comparison, inputs: list[tuple[dict[str, Any], dict[str, Any]]]
+) -> pl.DataFrame:
+    rows = []
+    for left, right in inputs:
+        row: dict[str, Any] = {}
+        for side, values in (("l", left), ("r", right)):
+            merged = {**DEFAULTS, **values}
+            if merged["first_canon"] is None and merged["first_key"]:
+                merged["first_canon"] = [merged["first_key"]]
+            tokens = " ".join(sorted(t for t in (merged["first_key"], merged["last_key"]) if t))
+            merged["name_tokens"] = tokens or None
+            for column in comparison.columns:
+                row[f"{column}_{side}"] = merged.get(column)
+        rows.append(row)
+    return pl.DataFrame(rows, infer_schema_length=None)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["description"] for c in CASES])
+def test_levels(case: dict[str, Any]) -> None:
+    comparison: Comparison = case["comparison"]
+    inputs = [(left, right) for left, right, _ in case["inputs"]]
+    expected = [label for _, _, label in case["inputs"]]
+    levels = comparison.evaluate(_pairs(comparison, inputs))
+    got = [comparison.levels[i].label for i in levels.to_list()]
+    assert got == expected
+
+
+def test_levels_are_null_first_else_last() -> None:
+    for case in CASES:
+        labels = [level.label for level in case["comparison"].levels]
+        assert labels[0] == "null" and labels[-1].endswith("else")
+
+
+def test_common_name_weighs_less_than_rare_name() -> None:
+    comparison = NameComparison()
+    inputs = [({"first_key": "jane", "last_key": "doe"}, {"first_key": "jane", "last_key": "doe"})]
+    pairs = _pairs(comparison, inputs)
+    rare = pairs.with_columns(
+        pl.lit(1e-5).alias("last_key_freq_l"), pl.lit(1e-5).alias("last_key_freq_r")
+    )
+    common = pairs.with_columns(
+        pl.lit(0.05).alias("last_key_freq_l"), pl.lit(0.05).alias("last_key_freq_r")
+    )
+    weight = comparison.weight_expr(pl.lit(1, pl.UInt8))
+    assert rare.select(weight).item() > common.select(weight).item() + 5

@@ -1,0 +1,321 @@
+"""End-to-end resolver behaviour on a handful of synthetic records."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipelines.overrides import OverridesError, append_link, append_strength, load_overrides
+from pipelines.transforms.resolve import LINK_SCHEMA, Overrides, ResolveConfig, resolve
+from pipelines.transforms.resolve.blocking import BlockingRule, block
+from pipelines.transforms.resolve.clustering import connected_components
+from pipelines.transforms.resolve.engine import prepare
+from tests.transforms.conftest import make_records
+
+CONFIG = ResolveConfig()
+
+
+def people(resolution) -> list[set[str]]:  # type: ignore[no-untyped-def]
+    groups = resolution.assignments.group_by("person_id").agg(pl.col("record_id"))
+    return sorted((set(g) for g in groups["record_id"].to_list()), key=lambda s: sorted(s))
+
+
+def together(resolution, a: str, b: str) -> bool:  # type: ignore[no-untyped-def]
+    ids = dict(resolution.assignments.select("record_id", "person_id").iter_rows())
+    return ids[a] == ids[b]
+
+
+JANE = [
+    {
+        "record_id": "li1",
+        "source": "linkedin",
+        "first_name": "Jane",
+        "last_name": "Quillfeather, PhD 🚀",
+        "company": "Northgate Analytics, Inc.",
+        "linkedin_url": "https://www.linkedin.com/in/jquill/",
+    },
+    {
+        "record_id": "g1",
+        "source": "google",
+        "full_name": "Quillfeather, Jane",
+        "company": "Northgate Analytics",
+        "emails": ["J.Quill+x@googlemail.com"],
+        "phones": ["(415) 555-0100"],
+    },
+    {"record_id": "m1", "source": "gmail", "full_name": "Jane Q", "emails": ["jquill@gmail.com"]},
+    {"record_id": "v1", "source": "vcard", "first_name": "Jane", "phones": ["+1 415 555 0100"]},
+    {
+        "record_id": "o1",
+        "source": "outlook",
+        "first_name": "Tobiah",
+        "last_name": "Renwick",
+        "emails": ["tobiah@lumen.example"],
+    },
+]
+
+
+def test_cross_source_person_is_one_and_links_explain_it(no_previous: pl.DataFrame) -> None:
+    result = resolve(make_records(JANE), no_previous, Overrides(), CONFIG)
+    assert people(result) == [{"g1", "li1", "m1", "v1"}, {"o1"}]
+    assert result.links.schema == LINK_SCHEMA
+    merges = result.links.filter(pl.col("decision") == "merge")
+    assert merges.height >= 3
+    row = merges.filter((pl.col("record_id_l") == "g1") & (pl.col("record_id_r") == "m1")).row(
+        0, named=True
+    )
+    assert "email:exact" in row["rule"]
+    details = json.loads(row["details"])
+    assert details["email"]["email_keys"] == {"l": ["jquill@gmail.com"], "r": ["jquill@gmail.com"]}
+
+
+def test_two_linkedin_profiles_never_merge_even_with_shared_email(
+    no_previous: pl.DataFrame,
+) -> None:
+    rows = [
+        {
+            "record_id": "a",
+            "source": "linkedin",
+            "first_name": "Sam",
+            "last_name": "Orly",
+            "linkedin_url": "https://linkedin.com/in/sam-orly-1",
+            "emails": ["s@orly.example"],
+        },
+        {
+            "record_id": "b",
+            "source": "linkedin",
+            "first_name": "Sam",
+            "last_name": "Orly",
+            "linkedin_url": "https://linkedin.com/in/sam-orly-2",
+            "emails": ["s@orly.example"],
+        },
+        {
+            "record_id": "c",
+            "source": "google",
+            "first_name": "Sam",
+            "last_name": "Orly",
+            "emails": ["s@orly.example"],
+            "urls": ["https://linkedin.com/in/sam-orly-1"],
+        },
+    ]
+    result = resolve(make_records(rows), no_previous, Overrides(), CONFIG)
+    assert not together(result, "a", "b")
+    assert together(result, "a", "c")
+
+
+def test_name_alone_does_not_merge_different_companies(no_previous: pl.DataFrame) -> None:
+    rows = [
+        {
+            "record_id": "a",
+            "source": "linkedin",
+            "first_name": "Ilse",
+            "last_name": "Vantongeren",
+            "company": "Cobalt Robotics",
+        },
+        {
+            "record_id": "b",
+            "source": "google",
+            "first_name": "Ilse",
+            "last_name": "Vantongeren",
+            "company": "Granite Foods",
+        },
+        {
+            "record_id": "c",
+            "source": "google",
+            "first_name": "Ilse",
+            "last_name": "Vantongeren",
+            "emails": ["ilse@a.example"],
+        },
+        {
+            "record_id": "d",
+            "source": "outlook",
+            "first_name": "Ilse",
+            "last_name": "Vantongeren",
+            "emails": ["ilse@b.example"],
+        },
+    ]
+    result = resolve(make_records(rows), no_previous, Overrides(), CONFIG)
+    assert not together(result, "a", "b")
+    assert not together(result, "c", "d")
+
+
+def test_weak_links_do_not_chain_two_employers(no_previous: pl.DataFrame) -> None:
+    rows = [
+        {
+            "record_id": "a",
+            "source": "linkedin",
+            "first_name": "Orla",
+            "last_name": "Brennavik",
+            "company": "Cobalt Robotics",
+        },
+        {"record_id": "x", "source": "x", "full_name": "Orla Brennavik", "x_account_id": "77"},
+        {
+            "record_id": "b",
+            "source": "google",
+            "first_name": "Orla",
+            "last_name": "Brennavik",
+            "company": "Granite Foods",
+        },
+    ]
+    result = resolve(make_records(rows), no_previous, Overrides(), CONFIG)
+    assert not together(result, "a", "b")
+
+
+def test_shared_team_inbox_is_not_an_identity(no_previous: pl.DataFrame) -> None:
+    names = [("Ann", "Arbo"), ("Ben", "Bosk"), ("Cyd", "Crane"), ("Dov", "Dahl")]
+    rows = [
+        {
+            "record_id": f"r{i}",
+            "first_name": first,
+            "last_name": last,
+            "emails": ["team@acme.example"],
+        }
+        for i, (first, last) in enumerate(names)
+    ]
+    result = resolve(make_records(rows), no_previous, Overrides(), CONFIG)
+    assert len(people(result)) == 4
+
+
+def test_overrides_must_and_cannot(tmp_path: Path, no_previous: pl.DataFrame) -> None:
+    path = tmp_path / "overrides.tsv"
+    append_link(path, "tobiah@LUMEN.example", "https://www.linkedin.com/in/JQuill", must=True)
+    append_link(path, "j.quill@gmail.com", "(415) 555-0100", must=False)
+    append_strength(path, "tobiah@lumen.example", 0.9)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    overrides = load_overrides(path)
+    assert overrides.strength == (("tobiah@lumen.example", 0.9),)
+    result = resolve(make_records(JANE), no_previous, overrides, CONFIG)
+    assert together(result, "o1", "li1")
+    assert not together(result, "m1", "g1")  # g1 holds both sides of the cannot-link
+    assert not together(result, "m1", "v1")
+    assert "must_link" in result.links["decision"].to_list()
+
+
+def test_overrides_file_errors_name_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "o.tsv"
+    path.write_text("# comment\nmust_link a@x.io\n")
+    with pytest.raises(OverridesError, match="line 2"):
+        load_overrides(path)
+    assert load_overrides(tmp_path / "missing.tsv") == Overrides()
+
+
+def test_same_input_twice_is_identical(no_previous: pl.DataFrame) -> None:
+    records = make_records(JANE)
+    first = resolve(records, no_previous, Overrides(), CONFIG)
+    second = resolve(records.reverse(), no_previous, Overrides(), CONFIG)
+    assert first.assignments.sort("record_id").equals(second.assignments.sort("record_id"))
+    assert first.links.equals(second.links)
+
+
+def test_newer_export_keeps_keys_and_person_ids(no_previous: pl.DataFrame) -> None:
+    first = resolve(make_records(JANE), no_previous, Overrides(), CONFIG)
+    renamed = [{**row, "record_id": f"new-{row['record_id']}"} for row in reversed(JANE)]
+    renamed[3]["phones"] = ["415-555-0100"]  # g1 again, its phone reformatted
+    previous = first.assignments.select("record_key", "person_id")
+    second = resolve(make_records(renamed), previous, Overrides(), CONFIG)
+    before = dict(first.assignments.select("record_id", "person_id").iter_rows())
+    after = dict(second.assignments.select("record_id", "person_id").iter_rows())
+    assert all(after[f"new-{rid}"] == pid for rid, pid in before.items())
+    assert second.history.height == 0
+
+
+def test_merge_and_split_history(no_previous: pl.DataFrame) -> None:
+    rows = [
+        {
+            "record_id": "a",
+            "source": "google",
+            "first_name": "Pia",
+            "last_name": "Lund",
+            "emails": ["pia@x.example"],
+        },
+        {
+            "record_id": "b",
+            "source": "outlook",
+            "first_name": "Pia",
+            "last_name": "Lund",
+            "emails": ["pia@x.example"],
+        },
+        {
+            "record_id": "c",
+            "source": "linkedin",
+            "first_name": "Ugo",
+            "last_name": "Mair",
+            "linkedin_url": "https://linkedin.com/in/ugo",
+        },
+        {
+            "record_id": "d",
+            "source": "google",
+            "first_name": "Ugo",
+            "last_name": "Mair",
+            "emails": ["ugo@y.example"],
+        },
+    ]
+    split = resolve(make_records(rows), no_previous, Overrides(), CONFIG)
+    assert len(people(split)) == 3 or len(people(split)) == 2
+    overrides = Overrides(
+        cannot_link=(("pia@x.example", "ugo@y.example"),),
+        must_link=(("https://linkedin.com/in/ugo", "ugo@y.example"),),
+    )
+    base = resolve(make_records(rows), no_previous, overrides, CONFIG)
+    assert people(base) == [{"a", "b"}, {"c", "d"}]
+    previous = base.assignments.select("record_key", "person_id")
+    merged = resolve(
+        make_records(rows),
+        previous,
+        Overrides(
+            must_link=(
+                ("pia@x.example", "ugo@y.example"),
+                ("https://linkedin.com/in/ugo", "ugo@y.example"),
+            )
+        ),
+        CONFIG,
+    )
+    assert people(merged) == [{"a", "b", "c", "d"}]
+    assert merged.history["change"].to_list() == ["merged"]
+    back = resolve(
+        make_records(rows),
+        merged.assignments.select("record_key", "person_id"),
+        Overrides(
+            cannot_link=(("pia@x.example", "ugo@y.example"),),
+            must_link=(("https://linkedin.com/in/ugo", "ugo@y.example"),),
+        ),
+        CONFIG,
+    )
+    assert back.history["change"].to_list() == ["split"]
+    kept = set(back.assignments["person_id"]) & set(merged.assignments["person_id"])
+    assert len(kept) == 1
+
+
+def test_blocking_caps_exploding_blocks_and_reports_them() -> None:
+    rows = [
+        {"first_name": f"N{i}", "last_name": "Zz", "phones": ["+14155550199"]} for i in range(12)
+    ]
+    rows.append({"first_name": "Ann", "last_name": "Arbo", "emails": ["ann@a.example"]})
+    rows.append({"first_name": "Ann", "last_name": "Arbo", "emails": ["ann@a.example"]})
+    features = prepare(make_records(rows), CONFIG)
+    rules = (
+        BlockingRule("phone", ("phone_keys",), cap=10),
+        BlockingRule("email", ("email_keys",), cap=10),
+    )
+    result = block(features, rules)
+    assert result.stats["blocking.capped_blocks.phone"] == 1
+    assert result.stats["blocking.capped_records.phone"] == 12
+    assert result.pairs.height == 1
+
+
+def test_connected_components_long_chain() -> None:
+    edges = pl.DataFrame(
+        {"rid_l": list(range(99)), "rid_r": list(range(1, 100))},
+        schema={"rid_l": pl.UInt32, "rid_r": pl.UInt32},
+    )
+    labels = connected_components(102, edges)
+    assert labels.to_list() == [0] * 100 + [100, 101]
+
+
+def test_empty_input(no_previous: pl.DataFrame) -> None:
+    result = resolve(make_records([]), no_previous, Overrides(), CONFIG)
+    assert result.assignments.height == 0
