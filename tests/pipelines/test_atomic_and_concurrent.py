@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE, KithRunner, query
+from tests.conftest import SAMPLE, KithRunner, SyncedSample, cli_env, query
 
 EXTRA_GOOGLE = (
     "First Name,Middle Name,Last Name,Phonetic First Name,Organization Name,E-mail 1 - Label,"
@@ -25,32 +25,14 @@ STATE_QUERY = "select person_id, display_name, emails from people order by perso
 
 
 @pytest.fixture(scope="module")
-def base_db(tmp_path_factory: pytest.TempPathFactory, prefect_home: Path) -> Path:
-    work = tmp_path_factory.mktemp("base")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "KITH_"))}
-    env["PREFECT_HOME"] = str(prefect_home)
-    db = work / "kith.duckdb"
-    done = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "sync", str(SAMPLE), "--db", str(db)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        stdin=subprocess.DEVNULL,
-    )
-    assert done.returncode == 0, done.stderr
-    return db
+def base_db(synced_sample: SyncedSample) -> Path:
+    return synced_sample.db
 
 
 def start_paused_sync(
     db: Path, extra: Path, stage: str, marker: Path, prefect_home: Path
 ) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "KITH_"))}
-    env |= {
-        "PREFECT_HOME": str(prefect_home),
-        "KITH_PAUSE_AT": stage,
-        "KITH_PAUSE_FILE": str(marker),
-    }
+    env = cli_env(prefect_home, KITH_PAUSE_AT=stage, KITH_PAUSE_FILE=str(marker))
     process = subprocess.Popen(
         [sys.executable, "-m", "pipelines.cli", "sync", str(SAMPLE), str(extra), "--db", str(db)],
         env=env,

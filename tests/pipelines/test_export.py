@@ -21,7 +21,7 @@ from pipelines.export import (
     render,
     vcard,
 )
-from tests.conftest import SAMPLE, KithRunner, query
+from tests.conftest import KithRunner, SyncedSample, query
 
 PERSON = {
     "person_id": "p_1",
@@ -99,24 +99,8 @@ def test_exports_are_recognised_by_kiths_own_connectors() -> None:
 
 
 @pytest.fixture(scope="module")
-def synced(tmp_path_factory: pytest.TempPathFactory, prefect_home: Path) -> Path:
-    import os
-    import subprocess
-    import sys
-
-    work = tmp_path_factory.mktemp("export")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "KITH_"))}
-    env["PREFECT_HOME"] = str(prefect_home)
-    done = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "sync", str(SAMPLE), "--db", "kith.duckdb"],
-        cwd=work,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr
-    return work / "kith.duckdb"
+def synced(synced_sample: SyncedSample) -> Path:
+    return synced_sample.db
 
 
 def test_cli_writes_every_format_with_bom_and_one_line_errors(

@@ -7,12 +7,11 @@ flow run (discover, fingerprint, resolve every record again, write a new snapsho
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, cli_env
 
 SCRIPT = """
 import hashlib, json, sys
@@ -50,8 +49,7 @@ print(json.dumps({"runs": digests, "fresh": digest(fresh)}))
 
 
 def test_twenty_syncs_and_a_fresh_one_agree(tmp_path: Path, prefect_home: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "KITH_"))}
-    env["PREFECT_HOME"] = str(prefect_home)
+    env = cli_env(prefect_home)
     done = subprocess.run(
         [
             sys.executable,

@@ -4,14 +4,13 @@ forgotten person stays forgotten across later syncs."""
 from __future__ import annotations
 
 import csv
-import os
 import shutil
 import stat
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import ROOT, SAMPLE, KithRunner, query
+from tests.conftest import ROOT, SAMPLE, KithRunner, cli_env, query
 
 TRUTH = ROOT / "data" / "sample_truth.csv"
 
@@ -25,8 +24,7 @@ def sample_emails() -> list[str]:
 
 def test_no_email_reaches_logs_console_or_prefect_store(tmp_path: Path) -> None:
     home = tmp_path / "prefect"  # a private Prefect home: everything Prefect stored is ours to scan
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "KITH_"))}
-    env |= {"PREFECT_HOME": str(home), "PREFECT_LOGGING_LEVEL": "DEBUG"}
+    env = cli_env(home, PREFECT_LOGGING_LEVEL="DEBUG")
     db = tmp_path / "kith.duckdb"
     done = subprocess.run(
         [sys.executable, "-m", "pipelines.cli", "sync", str(SAMPLE), "--db", str(db)],

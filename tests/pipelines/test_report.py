@@ -7,12 +7,9 @@ drew its axes. It FAILS (never skips) when Chromium is missing: CI installs it i
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -20,7 +17,7 @@ import pytest
 
 from pipelines import warehouse
 from pipelines.report import write_report
-from tests.conftest import SAMPLE, KithRunner
+from tests.conftest import KithRunner, SyncedSample
 from tests.pipelines.browser import BrowserRun, BrowserUnavailable, open_offline
 
 ALL_CHARTS = {"timeline", "tiers", "overlap", "companies", "domains", "merge"}
@@ -28,22 +25,9 @@ HOSTILE = "<script>alert(1)</script> $x^2$ & Co"
 
 
 @pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory, prefect_home: Path) -> Path:
+def sample_db(synced_sample: SyncedSample) -> Path:
     """The bundled sample, synced once by the real CLI."""
-    work = tmp_path_factory.mktemp("report")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "KITH_"))}
-    env["PREFECT_HOME"] = str(prefect_home)
-    done = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "sync", str(SAMPLE), "--db", "kith.duckdb"],
-        cwd=work,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        stdin=subprocess.DEVNULL,
-    )
-    assert done.returncode == 0, done.stderr
-    return work / "kith.duckdb"
+    return synced_sample.db
 
 
 @pytest.fixture(scope="module")

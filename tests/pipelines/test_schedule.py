@@ -12,7 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.conftest import FIXTURES, KithRunner, query
+from tests.conftest import FIXTURES, KithRunner, cli_env, query
 
 
 def free_port() -> int:
@@ -45,8 +45,7 @@ def test_schedule_creates_a_cron_deployment_whose_run_completes(tmp_path: Path) 
     port = free_port()
     api = f"http://127.0.0.1:{port}/api"
     db = tmp_path / "kith.duckdb"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "KITH_"))}
-    env["PREFECT_HOME"] = str(tmp_path / "prefect")
+    env = cli_env(tmp_path / "prefect")
     process = subprocess.Popen(
         [
             sys.executable,

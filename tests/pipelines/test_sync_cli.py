@@ -9,38 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE, KithRunner, query
+from tests.conftest import SAMPLE, KithRunner, SyncedSample, query
 
 
 @pytest.fixture(scope="module")
-def synced(tmp_path_factory: pytest.TempPathFactory, prefect_home: Path) -> tuple[Path, str, str]:
-    """The bundled sample synced once (module-scoped: Prefect's start-up is the slow part)."""
-    import os
-    import subprocess
-    import sys
-
-    work = tmp_path_factory.mktemp("synced")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "KITH_"))}
-    env["PREFECT_HOME"] = str(prefect_home)
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pipelines.cli",
-            "sync",
-            str(SAMPLE),
-            "--db",
-            str(work / "kith.duckdb"),
-        ],
-        cwd=work,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        stdin=subprocess.DEVNULL,
-    )
-    assert done.returncode == 0, done.stderr
-    return work / "kith.duckdb", done.stdout, done.stderr
+def synced(synced_sample: SyncedSample) -> tuple[Path, str, str]:
+    return synced_sample.db, synced_sample.stdout, synced_sample.stderr
 
 
 def test_sync_prints_summary_and_a_clean_console(synced: tuple[Path, str, str]) -> None:
