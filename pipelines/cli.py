@@ -22,7 +22,7 @@ def _print(line: str = "") -> None:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    settings = SyncSettings.from_cli(args.paths, args.db, args.overrides, args.region)
+    settings = SyncSettings.from_cli(args.paths, args.db, args.overrides, args.region, args.dask)
     for path in settings.paths:
         if not Path(path).expanduser().exists():
             raise CliError(
@@ -35,12 +35,23 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if not args.quiet:
         progress.install(progress.Progress(sys.stdout, live=sys.stdout.isatty()))
 
-    summary = sync_flow(
+    flow = sync_flow
+    if settings.dask_address:
+        try:
+            from prefect_dask import DaskTaskRunner
+        except ImportError:
+            raise CliError("--dask needs the dask extra: pip install -e '.[dask]'") from None
+
+        # files are parsed and pair partitions scored on the cluster's workers
+        runner = DaskTaskRunner(address=settings.dask_address)
+        flow = sync_flow.with_options(task_runner=runner)  # type: ignore[arg-type]
+    summary = flow(
         paths=list(settings.paths),
         db=str(settings.db),
         default_region=settings.default_region,
         overrides_path=str(settings.overrides),
         dry_run=args.dry_run,
+        pairs_per_partition=settings.pairs_per_partition,
     )
     if summary.error:
         raise CliError(summary.error)
@@ -239,6 +250,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="report what would change, write nothing"
     )
     sync.add_argument("--quiet", action="store_true", help="print only the summary")
+    sync.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run parsing and matching on a Dask cluster (or $KITH_DASK_ADDRESS)",
+    )
     sync.set_defaults(handler=cmd_sync)
 
     schedule = commands.add_parser("schedule", help="run the sync on a cron schedule (Prefect)")

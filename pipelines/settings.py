@@ -36,10 +36,17 @@ class SyncSettings:
     db: Path
     overrides: Path
     default_region: str = "US"
+    dask_address: str | None = None  # a Dask scheduler: parse and match on its workers
+    pairs_per_partition: int = 250_000  # candidate pairs per unit of matching work
 
     @classmethod
     def from_cli(
-        cls, paths: list[str], db: str | None, overrides: str | None, region: str | None
+        cls,
+        paths: list[str],
+        db: str | None,
+        overrides: str | None,
+        region: str | None,
+        dask: str | None = None,
     ) -> SyncSettings:
         return cls(
             paths=tuple(paths) if paths else (str(DEFAULT_SAMPLE),),
@@ -48,4 +55,6 @@ class SyncSettings:
             if overrides
             else Path(os.environ.get("KITH_OVERRIDES", DEFAULT_OVERRIDES)),
             default_region=region or os.environ.get("KITH_DEFAULT_REGION", "US"),
+            dask_address=dask or os.environ.get("KITH_DASK_ADDRESS"),
+            pairs_per_partition=int(os.environ.get("KITH_PAIRS_PER_PARTITION", 250_000)),
         )

@@ -18,7 +18,14 @@ from pipelines.discover import ParsedFile
 from pipelines.transforms import keys
 from pipelines.transforms.people import build_people, build_person_sources
 from pipelines.transforms.relationships import build_relationships, strength_overrides_by_person
-from pipelines.transforms.resolve import Overrides, Resolution, ResolveConfig, resolve
+from pipelines.transforms.resolve import (
+    Overrides,
+    PartitionMapper,
+    Resolution,
+    ResolveConfig,
+    map_locally,
+    resolve,
+)
 
 
 @dataclass
@@ -256,6 +263,7 @@ def build(
     overrides: Overrides,
     config: ResolveConfig,
     run_started: datetime,
+    map_partitions: PartitionMapper = map_locally,
 ) -> Built:
     """Resolve every record again (stable ids come from the previous keys) and derive tables."""
     ledger = combined.source_files.select(
@@ -273,7 +281,9 @@ def build(
     owner_keys = keys.owner_keys(combined.owner, config)
     records = keys.mark_owner_records(records, owner_keys)
     contacts = records.filter(pl.col("kind") == "contact")
-    resolution = resolve(contacts.drop("is_owner_match"), previous_person_keys, overrides, config)
+    resolution = resolve(
+        contacts.drop("is_owner_match"), previous_person_keys, overrides, config, map_partitions
+    )
     assigned = records.join(resolution.assignments, on="record_id", how="left")
     people_records = assigned.filter(pl.col("person_id").is_not_null())
     people = build_people(people_records)

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
 
 from connectors.base import ParseIssue
 from pipelines import progress, stages, warehouse
@@ -30,7 +31,7 @@ from pipelines.discover import (
 )
 from pipelines.faults import pause_point
 from pipelines.transforms.changes import change_counts, person_changes
-from pipelines.transforms.resolve import Overrides, ResolveConfig
+from pipelines.transforms.resolve import Overrides, PairScorer, ResolveConfig
 
 
 @dataclass
@@ -59,6 +60,7 @@ class SyncSummary:
     name="parse-file",
     retries=2,
     retry_delay_seconds=[2, 10],
+    cache_policy=NO_CACHE,
     persist_result=False,
     log_prints=False,
 )
@@ -84,20 +86,22 @@ def parse_file_task(fingerprint: stages.Fingerprint) -> ParsedFile:
     )
 
 
-@task(name="resolve-and-build", persist_result=False, log_prints=False)
-def build_task(
-    combined: stages.Combined,
-    person_keys: pl.DataFrame,
-    overrides: Overrides,
-    config: ResolveConfig,
-    started: datetime,
-) -> stages.Built:
-    built = stages.build(combined, person_keys, overrides, config, started)
-    pause_point("resolve")
-    return built
+@task(name="score-partition", cache_policy=NO_CACHE, persist_result=False, log_prints=False)
+def score_partition_task(score: PairScorer, pairs: pl.DataFrame) -> pl.DataFrame:
+    """One independent unit of matching work: local threads, or a Dask worker."""
+    return score(pairs)
 
 
-@task(name="load-duckdb", persist_result=False, log_prints=False)
+def map_partitions_as_tasks(
+    score: PairScorer, partitions: list[pl.DataFrame]
+) -> list[pl.DataFrame]:
+    if len(partitions) == 1:
+        return [score(partitions[0])]  # nothing to spread: skip the task overhead
+    futures = score_partition_task.map(unmapped(score), partitions)
+    return [future.result() for future in futures]
+
+
+@task(name="load-duckdb", cache_policy=NO_CACHE, persist_result=False, log_prints=False)
 def load_task(
     db_path: Path,
     combined: stages.Combined,
@@ -189,6 +193,7 @@ def sync_flow(
     default_region: str = "US",
     overrides_path: str | None = None,
     dry_run: bool = False,
+    pairs_per_partition: int = ResolveConfig.pairs_per_partition,
 ) -> SyncSummary:
     logger = get_run_logger()
     started = datetime.now(UTC)
@@ -196,7 +201,7 @@ def sync_flow(
     db_path = Path(db)
     run_id = run_id or stages.new_run_id(started)
     summary = SyncSummary(run_id=run_id, db_path=str(db_path), status="running", seconds=clock)
-    config = ResolveConfig(default_region=default_region)
+    config = ResolveConfig(default_region=default_region, pairs_per_partition=pairs_per_partition)
     overrides = load_overrides(overrides_path)
 
     try:
@@ -294,7 +299,10 @@ def _sync(
             summary.run_id,
         )
         combined = stages.apply_suppression(combined, previous.suppressed, previous.salt, config)
-        built = build_task(combined, previous.person_keys, overrides, config, started)
+        built = stages.build(
+            combined, previous.person_keys, overrides, config, started, map_partitions_as_tasks
+        )
+        pause_point("resolve")
         summary.records = combined.records.height
         summary.hidden_records = built.hidden_records
         summary.people = built.people.height

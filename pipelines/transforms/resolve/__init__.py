@@ -6,6 +6,7 @@ types. Everything here is pure polars/rapidfuzz: no Prefect, no DuckDB.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -31,6 +32,7 @@ class ResolveConfig:
     default_region: str = "US"  # phones without a country code
     merge_threshold: float = 5.0  # match weight (log2 odds) at or above which pairs merge
     maybe_threshold: float = 2.0  # at or above: kept as a 'maybe' link for review
+    pairs_per_partition: int = 250_000  # candidate pairs scored per independent unit of work
 
 
 @dataclass(frozen=True)
@@ -51,17 +53,30 @@ class Resolution:
     stats: dict[str, float] = field(default_factory=dict)
 
 
+PairScorer = Callable[[pl.DataFrame], pl.DataFrame]
+# Runs one scorer over independent partitions of candidate pairs and returns their results
+# in the same order: a plain loop by default, Prefect tasks (possibly on Dask) in the flow.
+PartitionMapper = Callable[[PairScorer, list[pl.DataFrame]], list[pl.DataFrame]]
+
+
+def map_locally(score: PairScorer, partitions: list[pl.DataFrame]) -> list[pl.DataFrame]:
+    return [score(partition) for partition in partitions]
+
+
 def resolve(
     records: pl.DataFrame,
     previous: pl.DataFrame,
     overrides: Overrides,
     config: ResolveConfig,
+    map_partitions: PartitionMapper = map_locally,
 ) -> Resolution:
     """Assign a person_id to every record.
 
     ``records``: RECORD_SCHEMA columns plus a unique ``record_id`` (kind 'contact' only).
     ``previous``: ``record_key, person_id`` from the last run, so IDs stay stable.
+    ``map_partitions``: how the independent scoring partitions are run (the result does not
+    depend on it: every pair is scored on its own).
     """
     from pipelines.transforms.resolve.engine import run
 
-    return run(records, previous, overrides, config)
+    return run(records, previous, overrides, config, map_partitions)

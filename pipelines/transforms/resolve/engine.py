@@ -6,6 +6,7 @@ heavy. Stats hold counts and seconds only, never a value from a record.
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 
@@ -22,8 +23,10 @@ from pipelines.transforms.normalize import (
 from pipelines.transforms.resolve import (
     LINK_SCHEMA,
     Overrides,
+    PartitionMapper,
     Resolution,
     ResolveConfig,
+    map_locally,
 )
 from pipelines.transforms.resolve.blocking import DEFAULT_RULES, block
 from pipelines.transforms.resolve.clustering import EDGE_SCHEMA, cluster
@@ -120,7 +123,11 @@ def prepare(records: pl.DataFrame, config: ResolveConfig) -> pl.DataFrame:
 
 
 def run(
-    records: pl.DataFrame, previous: pl.DataFrame, overrides: Overrides, config: ResolveConfig
+    records: pl.DataFrame,
+    previous: pl.DataFrame,
+    overrides: Overrides,
+    config: ResolveConfig,
+    map_partitions: PartitionMapper = map_locally,
 ) -> Resolution:
     stats: dict[str, float] = {"records": float(records.height)}
     clock = time.perf_counter()
@@ -138,9 +145,19 @@ def run(
     stats.update(blocking.stats)
     lap("blocking")
     comparisons = default_comparisons()
-    scored = score_pairs(
-        blocking.pairs, features, config.merge_threshold, config.maybe_threshold, comparisons
+    partitions = [
+        blocking.pairs.slice(start, config.pairs_per_partition)
+        for start in range(0, max(blocking.pairs.height, 1), config.pairs_per_partition)
+    ]
+    score = functools.partial(
+        score_pairs,
+        features=features,
+        merge_threshold=config.merge_threshold,
+        maybe_threshold=config.maybe_threshold,
+        comparisons=comparisons,
     )
+    scored = pl.concat(map_partitions(score, partitions))
+    stats["scoring.partitions"] = float(len(partitions))
     lap("scoring")
     keys = record_keys(features)
     previous_ids = (
