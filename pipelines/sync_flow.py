@@ -279,7 +279,7 @@ def _sync(
         summary.files_failed = sum(
             1 for p in parsed if p.connector is not None and p.result is None
         )
-        summary.files_unrecognised = sum(1 for p in parsed if p.connector is None)
+        summary.files_unrecognised = sum(1 for p in parsed if p.connector is None and p.issues)
         records = sum(p.result.records.height for p in parsed if p.result is not None)
         stage.detail = f"{summary.files_parsed} files read, {records:,} new records"
     if summary.files_parsed == 0 and summary.files_unchanged == 0:
