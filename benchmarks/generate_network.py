@@ -18,7 +18,6 @@ X followers.csv) for an end-to-end run.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import random
 import string
@@ -310,94 +309,214 @@ def generate(records: int, seed: int = 7) -> pl.DataFrame:
     )
 
 
-def write_exports(frame: pl.DataFrame, folder: Path) -> None:
-    """A few real export formats for end-to-end runs (LinkedIn, Google CSV, vCard, X CSV)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    linked = frame.filter(pl.col("source") == "linkedin")
-    with (folder / "Connections.csv").open("w", newline="", encoding="utf-8") as handle:
+GOOGLE_HEADER = (
+    "First Name,Middle Name,Last Name,Phonetic First Name,Phonetic Middle Name,"
+    "Phonetic Last Name,Name Prefix,Name Suffix,Nickname,File As,Organization Name,"
+    "Organization Title,Organization Department,Birthday,Notes,Photo,Labels,"
+    "E-mail 1 - Label,E-mail 1 - Value,E-mail 2 - Label,E-mail 2 - Value,"
+    "Phone 1 - Label,Phone 1 - Value,Phone 2 - Label,Phone 2 - Value,"
+    "Address 1 - Label,Address 1 - Formatted,Address 1 - Street,Address 1 - City,"
+    "Address 1 - PO Box,Address 1 - Region,Address 1 - Postal Code,Address 1 - Country,"
+    "Address 1 - Extended Address,Website 1 - Label,Website 1 - Value"
+).split(",")
+OUTLOOK_WEB_HEADER = (
+    "First Name,Middle Name,Last Name,Title,Suffix,Nickname,Given Yomi,Surname Yomi,"
+    "E-mail Address,E-mail 2 Address,E-mail 3 Address,Home Phone,Home Phone 2,Business Phone,"
+    "Business Phone 2,Mobile Phone,Car Phone,Other Phone,Primary Phone,Pager,Business Fax,"
+    "Home Fax,Other Fax,Company Main Phone,Callback,Radio Phone,Telex,TTY/TDD Phone,IMAddress,"
+    "Job Title,Department,Company,Office Location,Manager's Name,Assistant's Name,"
+    "Assistant's Phone,Company Yomi,Business Street,Business City,Business State,"
+    "Business Postal Code,Business Country/Region,Home Street,Home City,Home State,"
+    "Home Postal Code,Home Country/Region,Other Street,Other City,Other State,"
+    "Other Postal Code,Other Country/Region,Personal Web Page,Spouse,Schools,Hobby,Location,"
+    "Web Page,Birthday,Anniversary,Notes"
+).split(",")
+# (source, file name) in the order write_exports writes them; rows keep the frame's order
+EXPORT_FILES = (
+    ("linkedin", "Connections.csv"),
+    ("google", "contacts.csv"),
+    ("gmail", "gmail_contacts.csv"),
+    ("outlook", "outlook_contacts.csv"),
+    ("vcard", "contacts.vcf"),
+    ("x", "followers.csv"),
+)
+
+
+def _item(column: str, index: int) -> pl.Expr:
+    return pl.col(column).list.get(index, null_on_oob=True)
+
+
+def _rest(column: str, start: int) -> pl.Expr:
+    """Values from ``start`` on, packed Google-style into one cell (None when there are none)."""
+    rest = pl.col(column).list.slice(start)
+    return pl.when(rest.list.len() > 0).then(rest.list.join(" ::: ")).otherwise(None)
+
+
+def _first_box() -> pl.Expr:
+    return pl.coalesce(pl.col("first_name"), pl.col("full_name"))
+
+
+def _write_table(
+    frame: pl.DataFrame, header: list[str], columns: dict[str, pl.Expr], path: Path
+) -> None:
+    """Every header column in order (empty unless given), written column-wise by polars."""
+    empty = pl.lit(None, dtype=pl.String)
+    table = frame.select([columns.get(name, empty).cast(pl.String).alias(name) for name in header])
+    table.write_csv(path, null_value="")
+
+
+def _google_csv(frame: pl.DataFrame, path: Path) -> None:
+    _write_table(
+        frame,
+        GOOGLE_HEADER,
+        {
+            "First Name": _first_box(),
+            "Last Name": pl.col("last_name"),
+            "Organization Name": pl.col("company"),
+            "Labels": pl.lit("* myContacts"),
+            "E-mail 1 - Label": pl.when(_item("emails", 0).is_not_null()).then(pl.lit("* Home")),
+            "E-mail 1 - Value": _item("emails", 0),
+            "E-mail 2 - Label": pl.when(_item("emails", 1).is_not_null()).then(pl.lit("Work")),
+            "E-mail 2 - Value": _rest("emails", 1),
+            "Phone 1 - Label": pl.when(_item("phones", 0).is_not_null()).then(pl.lit("Mobile")),
+            "Phone 1 - Value": _item("phones", 0),
+            "Phone 2 - Label": pl.when(_item("phones", 1).is_not_null()).then(pl.lit("Work")),
+            "Phone 2 - Value": _rest("phones", 1),
+            "Website 1 - Value": _rest("urls", 0),
+        },
+        path,
+    )
+
+
+def _gmail_csv(frame: pl.DataFrame, path: Path) -> None:
+    """Gmail's 'Other contacts': a display name split at its last space, and one address."""
+    name = pl.col("full_name")
+    split = name.str.contains(" ")
+    _write_table(
+        frame,
+        GOOGLE_HEADER,
+        {
+            "First Name": pl.when(split).then(name.str.replace(r"\s+\S+$", "")).otherwise(name),
+            "Last Name": pl.when(split).then(name.str.extract(r"\s(\S+)$")),
+            "E-mail 1 - Label": pl.when(_item("emails", 0).is_not_null()).then(pl.lit("* ")),
+            "E-mail 1 - Value": _rest("emails", 0),
+        },
+        path,
+    )
+
+
+def _outlook_csv(frame: pl.DataFrame, path: Path) -> None:
+    _write_table(
+        frame,
+        OUTLOOK_WEB_HEADER,
+        {
+            "First Name": _first_box(),
+            "Last Name": pl.col("last_name"),
+            "E-mail Address": _item("emails", 0),
+            "E-mail 2 Address": _item("emails", 1),
+            "E-mail 3 Address": _item("emails", 2),
+            "Mobile Phone": _item("phones", 0),
+            "Home Phone": _item("phones", 1),
+            "Company": pl.col("company"),
+            "Web Page": _item("urls", 0),
+        },
+        path,
+    )
+
+
+def _linkedin_csv(frame: pl.DataFrame, path: Path) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
         handle.write('Notes:\n"When exporting your connection data, you may notice that ..."\n\n')
-        writer = csv.writer(handle)
-        writer.writerow(
-            [
-                "First Name",
-                "Last Name",
-                "URL",
-                "Email Address",
-                "Company",
-                "Position",
-                "Connected On",
-            ]
+        frame.select(
+            pl.col("first_name").alias("First Name"),
+            pl.col("last_name").alias("Last Name"),
+            pl.col("linkedin_url").alias("URL"),
+            _item("emails", 0).alias("Email Address"),
+            pl.col("company").alias("Company"),
+            pl.lit(None, dtype=pl.String).alias("Position"),
+            pl.lit("08 Feb 2026").alias("Connected On"),
+        ).write_csv(handle, null_value="")
+
+
+def _vcard_escape(value: pl.Expr) -> pl.Expr:
+    return value.str.replace_all("\\", "\\\\", literal=True).str.replace_all(r"([,;])", r"\$1")
+
+
+def _vcards(frame: pl.DataFrame, path: Path) -> None:
+    """vCard 3.0 cards built column-wise (one string per card), CRLF line ends."""
+    first = _vcard_escape(pl.col("first_name").fill_null(""))
+    last = _vcard_escape(pl.col("last_name").fill_null(""))
+    full = pl.coalesce(
+        pl.col("full_name"),
+        pl.concat_str(
+            [pl.col("first_name"), pl.col("last_name")], separator=" ", ignore_nulls=True
+        ),
+    )
+
+    def lines(column: str, prefix: str) -> pl.Expr:
+        return (
+            pl.col(column).list.eval(pl.lit(prefix) + pl.element() + pl.lit("\r\n")).list.join("")
         )
-        for row in linked.iter_rows(named=True):
-            emails = row["emails"] or []
-            writer.writerow(
-                [
-                    row["first_name"] or "",
-                    row["last_name"] or "",
-                    row["linkedin_url"] or "",
-                    emails[0] if emails else "",
-                    row["company"] or "",
-                    "",
-                    "08 Feb 2026",
-                ]
-            )
-    google = frame.filter(pl.col("source") == "google")
-    with (folder / "contacts.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(
+
+    cards = frame.select(
+        pl.concat_str(
             [
-                "First Name",
-                "Last Name",
-                "Organization Name",
-                "E-mail 1 - Value",
-                "E-mail 2 - Value",
-                "Phone 1 - Value",
-                "Website 1 - Value",
+                pl.lit("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:"),
+                _vcard_escape(full.fill_null("")),
+                pl.lit("\r\nN:"),
+                last,
+                pl.lit(";"),
+                first,
+                pl.lit(";;;\r\n"),
+                lines("emails", "EMAIL;TYPE=INTERNET:"),
+                lines("phones", "TEL;TYPE=CELL:"),
+                pl.when(pl.col("company").is_not_null())
+                .then(pl.lit("ORG:") + _vcard_escape(pl.col("company")) + pl.lit("\r\n"))
+                .otherwise(pl.lit("")),
+                pl.lit("END:VCARD\r\n"),
             ]
-        )
-        for row in google.iter_rows(named=True):
-            emails = (row["emails"] or []) + ["", ""]
-            phones = (row["phones"] or []) + [""]
-            urls = (row["urls"] or []) + [""]
-            first = row["first_name"] or row["full_name"] or ""
-            writer.writerow(
-                [
-                    first,
-                    row["last_name"] or "",
-                    row["company"] or "",
-                    *emails[:2],
-                    phones[0],
-                    urls[0],
-                ]
-            )
-    with (folder / "contacts.vcf").open("w", encoding="utf-8") as handle:
-        for row in frame.filter(pl.col("source") == "vcard").iter_rows(named=True):
-            full = row["full_name"] or " ".join(
-                x for x in (row["first_name"], row["last_name"]) if x
-            )
-            handle.write("BEGIN:VCARD\r\nVERSION:3.0\r\n")
-            handle.write(
-                f"FN:{full}\r\nN:{row['last_name'] or ''};{row['first_name'] or ''};;;\r\n"
-            )
-            for email in row["emails"] or []:
-                handle.write(f"EMAIL;TYPE=INTERNET:{email}\r\n")
-            for phone in row["phones"] or []:
-                handle.write(f"TEL;TYPE=CELL:{phone}\r\n")
-            if row["company"]:
-                handle.write(f"ORG:{row['company']}\r\n")
-            handle.write("END:VCARD\r\n")
-    with (folder / "followers.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["id", "username", "name", "location"])
-        for row in frame.filter(pl.col("source") == "x").iter_rows(named=True):
-            writer.writerow(
-                [
-                    row["x_account_id"],
-                    row["x_handle"] or "",
-                    row["full_name"] or "",
-                    row["location"] or "",
-                ]
-            )
+        ).alias("card")
+    )["card"]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write("".join(cards.to_list()))
+
+
+def _followers_csv(frame: pl.DataFrame, path: Path) -> None:
+    """zavan/followers2csv shape (FORMATS.md §2.8); counts are plausible constants."""
+    frame.select(
+        pl.col("x_account_id").alias("ID"),
+        pl.col("full_name").alias("NAME"),
+        pl.col("x_handle").alias("USER"),
+        pl.lit("true").alias("FOLLOWED"),
+        pl.lit("120").alias("FOLLOWERS"),
+        pl.lit("80").alias("FOLLOWING"),
+        pl.lit("0").alias("LISTED"),
+        pl.lit("40").alias("FAVOURITES"),
+        pl.lit("310").alias("STATUSES"),
+        pl.lit("2014-05-02T10:11:12Z").alias("CREATED_AT"),
+        pl.lit(None, dtype=pl.String).alias("PROFILE_IMAGE"),
+    ).write_csv(path, null_value="")
+
+
+def write_exports(frame: pl.DataFrame, folder: Path) -> None:
+    """Real export formats for end-to-end runs, one file per source (``EXPORT_FILES``).
+
+    LinkedIn Connections.csv; Google CSV (current header) for 'google' and, as
+    gmail_contacts.csv, for 'gmail'; an Outlook.com CSV for 'outlook'; vCard 3.0; an X
+    followers CSV in the zavan/followers2csv shape. Rows of each file follow the frame's
+    order, so (file, row) maps back to the frame (benchmarks/scale.py relies on it).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    writers = {
+        "linkedin": _linkedin_csv,
+        "google": _google_csv,
+        "gmail": _gmail_csv,
+        "outlook": _outlook_csv,
+        "vcard": _vcards,
+        "x": _followers_csv,
+    }
+    for source, name in EXPORT_FILES:
+        writers[source](frame.filter(pl.col("source") == source), folder / name)
     (folder / "truth.json").write_text(json.dumps({"records": frame.height}))
 
 

@@ -3,7 +3,8 @@
     python benchmarks/scale.py --records 100000 [--records 1000000] [--splink]
 
 For each size it generates a network with ground truth (benchmarks/generate_network.py),
-writes it as real export files (LinkedIn Connections.csv, Google CSV, vCard, X followers CSV),
+writes it as real export files (LinkedIn Connections.csv, Google CSV for Google and Gmail
+contacts, Outlook.com CSV, vCard, X followers CSV),
 runs ``kith sync`` on them in a fresh database, and prints seconds per stage (discover,
 parse, normalise, block, score, cluster, load), candidate pairs per record, pairs/s, the
 sync process's peak memory, and pairwise precision / recall / F1 against the truth.
@@ -30,14 +31,7 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate_network import generate, write_exports  # noqa: E402
-
-EXPORT_FILES = {
-    "linkedin": "Connections.csv",
-    "google": "contacts.csv",
-    "vcard": "contacts.vcf",
-    "x": "followers.csv",
-}
+from generate_network import EXPORT_FILES, generate, write_exports  # noqa: E402
 
 
 def truth_by_row(frame: pl.DataFrame) -> pl.DataFrame:
@@ -49,7 +43,7 @@ def truth_by_row(frame: pl.DataFrame) -> pl.DataFrame:
         .select(
             pl.lit(name).alias("source_file"), pl.col("source_row").cast(pl.Int64), "person_id_true"
         )
-        for source, name in EXPORT_FILES.items()
+        for source, name in EXPORT_FILES
     ]
     return pl.concat(parts)
 
