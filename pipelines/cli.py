@@ -28,6 +28,14 @@ def cmd_sync(args: argparse.Namespace) -> int:
             raise CliError(
                 f"{path}: no such file or folder (expected export files, folders or zip archives)"
             )
+    from pipelines import warehouse
+
+    try:  # fail before Prefect starts when the database cannot be written at all
+        with warehouse.sync_lock(settings.db):
+            if settings.db.exists():
+                warehouse.check_is_duckdb(settings.db)
+    except warehouse.WarehouseError as error:
+        raise CliError(str(error)) from None
     configure_prefect()
     from pipelines import progress
     from pipelines.sync_flow import sync_flow

@@ -205,7 +205,6 @@ def sync_flow(
     overrides = load_overrides(overrides_path)
 
     try:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
         with warehouse.sync_lock(db_path):
             warehouse.remove_stale_temporaries(db_path)
             return _sync(paths, db_path, summary, config, overrides, dry_run, started, clock)

@@ -111,7 +111,13 @@ def read_previous_state(path: Path) -> PreviousState:
 def sync_lock(db_path: Path) -> Iterator[None]:
     """One sync at a time per database; a second one fails fast with a clear message."""
     lock_path = db_path.with_name(f".{db_path.name}.lock")
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as error:
+        raise WarehouseError(
+            f"{db_path}: cannot write there ({error.strerror}); expected a writable folder"
+        ) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

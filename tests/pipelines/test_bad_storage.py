@@ -52,3 +52,12 @@ def test_a_file_that_is_not_duckdb_is_never_overwritten(kith: KithRunner, tmp_pa
         assert done.returncode == 1
         assert "not a DuckDB database" in done.stderr and "Traceback" not in done.stderr
     assert db.read_text() == "my notes, not a database\n"
+
+
+def test_an_unwritable_database_path_is_one_line(kith: KithRunner, tmp_path: Path) -> None:
+    a_file = tmp_path / "plain.txt"
+    a_file.write_text("x")
+    done = kith("sync", str(FIXTURES / "google"), "--db", str(a_file / "kith.duckdb"))
+    assert done.returncode == 1
+    assert "cannot write there" in done.stderr and done.stderr.count("\n") == 1
+    assert "Traceback" not in done.stderr + done.stdout
