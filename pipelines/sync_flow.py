@@ -30,6 +30,8 @@ from pipelines.discover import (
     unrecognised_issue,
 )
 from pipelines.faults import pause_point
+from pipelines.overrides import OverridesError
+from pipelines.overrides import load_overrides as read_overrides
 from pipelines.transforms.changes import change_counts, person_changes
 from pipelines.transforms.resolve import Overrides, PairScorer, ResolveConfig
 
@@ -128,7 +130,7 @@ def load_task(
             "people": [summary.people],
             "merges": [summary.merges],
             "interactions": [summary.interactions],
-            "seconds": [time.monotonic() - summary.seconds],
+            "seconds": [sum(summary.stage_seconds.values())],
             "changes": [json.dumps(summary.changes, sort_keys=True)],
             "stats": [
                 json.dumps(
@@ -200,15 +202,14 @@ def sync_flow(
     clock = time.monotonic()
     db_path = Path(db)
     run_id = run_id or stages.new_run_id(started)
-    summary = SyncSummary(run_id=run_id, db_path=str(db_path), status="running", seconds=clock)
+    summary = SyncSummary(run_id=run_id, db_path=str(db_path), status="running")
     config = ResolveConfig(default_region=default_region, pairs_per_partition=pairs_per_partition)
-    overrides = load_overrides(overrides_path)
-
     try:
+        overrides = load_overrides(overrides_path)
         with warehouse.sync_lock(db_path):
             warehouse.remove_stale_temporaries(db_path)
             return _sync(paths, db_path, summary, config, overrides, dry_run, started, clock)
-    except (DiscoveryError, warehouse.WarehouseError) as error:
+    except (DiscoveryError, warehouse.WarehouseError, OverridesError) as error:
         summary.status = "failed"
         summary.error = str(error)
         summary.seconds = time.monotonic() - clock
@@ -353,8 +354,7 @@ def publish_change_artifact(summary: SyncSummary) -> None:
 
 
 def load_overrides(path: str | None) -> Overrides:
-    if path is None or not Path(path).exists():
-        return Overrides()
-    from pipelines.overrides import load_overrides as load
-
-    return load(Path(path))
+    try:
+        return read_overrides(Path(path)) if path else Overrides()
+    except OverridesError as error:
+        raise OverridesError(f"{path}: {error}") from None
