@@ -44,6 +44,14 @@ DEFAULT_RULES: tuple[BlockingRule, ...] = (
     BlockingRule("last_place", ("last_key", "location_key"), cap=40),
     BlockingRule("birthday", ("birthday_key",), cap=40),
     BlockingRule("street", ("street_key",), cap=40),
+    # typo-tolerant keys: phonetic codes and prefixes, each narrowed by a second field
+    BlockingRule("name_soundex", ("first_soundex", "last_soundex"), cap=40),
+    BlockingRule("name_prefixes", ("first_prefix", "last_prefix"), cap=30),
+    BlockingRule("postcode_number", ("postcode_key", "street_number_key"), cap=40),
+    BlockingRule("postcode_last", ("postcode_key", "last_prefix"), cap=40),
+    BlockingRule("postcode_first", ("postcode_key", "first_prefix"), cap=40),
+    BlockingRule("postcode_year", ("postcode_key", "birth_year"), cap=40),
+    BlockingRule("number_street", ("street_number_key", "street_word"), cap=40),
 )
 
 
@@ -79,7 +87,11 @@ def _rule_pairs(frame: pl.DataFrame, rule: BlockingRule) -> tuple[pl.DataFrame, 
 
 def block(frame: pl.DataFrame, rules: tuple[BlockingRule, ...] = DEFAULT_RULES) -> BlockingResult:
     """Union of every rule's pairs (``frame`` needs ``rid`` and the normalised key columns)."""
-    frame = frame.with_columns(pl.col("first_key").str.slice(0, 1).alias("first_initial"))
+    frame = frame.with_columns(
+        pl.col("first_key").str.slice(0, 1).alias("first_initial"),
+        pl.col("birthday_key").str.slice(0, 4).alias("birth_year"),
+        pl.col("street_key").str.split(" ").list.first().alias("street_word"),
+    )
     parts = []
     stats: dict[str, float] = {}
     for bit, rule in enumerate(rules):

@@ -13,7 +13,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 import polars as pl
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
 
@@ -63,6 +63,18 @@ def edit_distance(pairs: pl.DataFrame, left: str, right: str) -> pl.Series:
     scorer = DamerauLevenshtein.distance
     scores = process.cpdist(values_l, values_r, scorer=scorer, workers=-1, dtype="int32")
     return pl.Series(scores, dtype=pl.Int32)
+
+
+def token_set(pairs: pl.DataFrame, left: str, right: str) -> pl.Series:
+    """Batch rapidfuzz token-set ratio (0-100: word order and extra words do not count)."""
+    values_l = pairs.get_column(left).fill_null("").to_list()
+    values_r = pairs.get_column(right).fill_null("").to_list()
+    if not values_l:
+        return pl.Series([], dtype=pl.Float32)
+    scores = process.cpdist(
+        values_l, values_r, scorer=fuzz.token_set_ratio, workers=-1, dtype="float32"
+    )
+    return pl.Series(scores, dtype=pl.Float32)
 
 
 class Comparison(ABC):
@@ -206,8 +218,10 @@ class NameComparison(Comparison):
     8 last_only: a side has only a last name, equal or JW >= 0.92 (-,'doe') vs ('jane','doe'),
       weighted by the surname's frequency alone;
     9 last_differs: same (or JW >= 0.9) first, other last ('jane','doe') vs ('jane','roe');
-    10 first_differs: same last, other first ('jane','doe') vs ('mark','doe');
-    11 else: ('jane','doe') vs ('mark','roe').
+    10 first_differs: same (or JW >= 0.92) last, other first ('jane','doe') vs ('mark','doe');
+    11 one_crossed: one side's first is the other's last, the rest differs
+      ('doe','jane') vs ('mark','doe'): a swap plus a replaced name;
+    12 else: ('jane','doe') vs ('mark','roe').
     """
 
     name = "name"
@@ -232,6 +246,7 @@ class NameComparison(Comparison):
         Level("last_only", -1.0),
         Level("last_differs", -4.0),
         Level("first_differs", -3.0),
+        Level("one_crossed", -4.0),
         Level("else", -10.0),
     )
 
@@ -270,6 +285,7 @@ class NameComparison(Comparison):
         has_first = _l("first_key").is_not_null() & _r("first_key").is_not_null()
         crossed = (pl.col("_jw_cross1") >= 0.9) & (pl.col("_jw_cross2") >= 0.9)
         last_close = last_eq | (pl.col("_jw_last") >= 0.92)
+        one_crossed = (pl.col("_jw_cross1") >= 0.92) | (pl.col("_jw_cross2") >= 0.92)
         return _chain(
             [
                 (no_name, 0),
@@ -282,9 +298,10 @@ class NameComparison(Comparison):
                 (~has_last & (first_eq | canon), 7),
                 (has_last & ~has_first & last_close, 8),
                 (has_last & (first_eq | (pl.col("_jw_first") >= 0.9)), 9),
-                (has_first & last_eq, 10),
+                (has_first & last_close, 10),
+                (has_last & has_first & one_crossed, 11),
             ],
-            11,
+            12,
         )
 
     def weight_expr(self, level: pl.Expr) -> pl.Expr:
@@ -327,6 +344,14 @@ class CompanyComparison(Comparison):
         return pairs.with_columns(
             similarity(pairs, "company_key_l", "company_key_r").alias("_jw_co")
         )
+
+    def weight_expr(self, level: pl.Expr) -> pl.Expr:
+        """Exact employer: log2(0.7 / share of records there), within [4, 8] (a small firm
+        says more than the biggest employer in the network)."""
+        base = super().weight_expr(level)
+        share = pl.max_horizontal(_l("company_key_freq"), _r("company_key_freq"))
+        tf = (pl.lit(0.7) / share.clip(1e-9, None)).log(2).clip(4.0, 8.0)
+        return pl.when(level == 1).then(tf).otherwise(base)
 
     def level_expr(self) -> pl.Expr:
         both = _l("company_key").is_not_null() & _r("company_key").is_not_null()
@@ -396,11 +421,28 @@ class LocationComparison(Comparison):
 
 class BirthdayComparison(Comparison):
     """Birthday digits. Levels: 0 null; 1 exact ('19560409' both); 2 one_edit (one typo or
-    swap: '19560409' vs '19560490'); 3 else ('19560409' vs '19811123')."""
+    swap: '19560409' vs '19560490'); 3 day_month ('19560409' vs '19560904');
+    4 else ('19560409' vs '19811123').
+
+    Exact weighs log2(0.95 / share of records with that date), the share never below the
+    chance of a random date (1/36,500 with a year, 1/366 without), within [7, 13].
+    """
 
     name = "birthday"
-    columns = ("birthday_key",)
-    levels = (Level("null", 0.0), Level("exact", 7.0), Level("one_edit", 3.0), Level("else", -6.0))
+    columns = ("birthday_key", "birthday_key_freq")
+    levels = (
+        Level("null", 0.0),
+        Level("exact", 7.0),
+        Level("one_edit", 4.0),
+        Level("day_month", 4.0),
+        Level("else", -6.0),
+    )
+
+    def weight_expr(self, level: pl.Expr) -> pl.Expr:
+        base = super().weight_expr(level)
+        share = pl.max_horizontal(_l("birthday_key_freq"), _r("birthday_key_freq"))
+        tf = (pl.lit(0.95) / share.clip(1e-9, None)).log(2).clip(7.0, 13.0)
+        return pl.when(level == 1).then(tf).otherwise(base)
 
     def prepare(self, pairs: pl.DataFrame) -> pl.DataFrame:
         return pairs.with_columns(
@@ -413,37 +455,88 @@ class BirthdayComparison(Comparison):
                 (_either_null("birthday_key"), 0),
                 (_l("birthday_key") == _r("birthday_key"), 1),
                 (pl.col("_ed_bday") <= 1, 2),
+                (
+                    (_l("birthday_key").str.len_chars() == 8)
+                    & (
+                        _l("birthday_key")
+                        == _r("birthday_key").str.slice(0, 4)
+                        + _r("birthday_key").str.slice(6, 2)
+                        + _r("birthday_key").str.slice(4, 2)
+                    ),
+                    3,
+                ),
             ],
-            3,
+            4,
         )
 
 
 class StreetComparison(Comparison):
-    """Street address tokens. Levels: 0 null; 1 exact ('7 wallaby place'); 2 fuzzy_high
-    (JW >= 0.9: '7 walaby place'); 3 fuzzy (JW >= 0.75); 4 else ('12 pinkerton circuit')."""
+    """Street address tokens (the house number apart). Levels: 0 null; 1 exact
+    ('wallaby place' both); 2 fuzzy_high (JW >= 0.9 or token-set ratio >= 90, so order and
+    an extra locality do not matter: 'walaby place' or 'wallaby place kambah'); 3 fuzzy
+    (JW >= 0.75 or token-set >= 75); 4 else ('pinkerton circuit'). Exact and fuzzy_high
+    gain 2 when the house numbers agree ('7' both)."""
 
     name = "street"
-    columns = ("street_key",)
+    columns = ("street_key", "street_number_key")
     levels = (
         Level("null", 0.0),
         Level("exact", 4.0),
-        Level("fuzzy_high", 2.5),
+        Level("fuzzy_high", 3.0),
         Level("fuzzy", 0.5),
         Level("else", -2.0),
     )
 
     def prepare(self, pairs: pl.DataFrame) -> pl.DataFrame:
-        return pairs.with_columns(similarity(pairs, "street_key_l", "street_key_r").alias("_jw_st"))
+        return pairs.with_columns(
+            similarity(pairs, "street_key_l", "street_key_r").alias("_jw_st"),
+            token_set(pairs, "street_key_l", "street_key_r").alias("_ts_st"),
+        )
+
+    def weight_expr(self, level: pl.Expr) -> pl.Expr:
+        base = super().weight_expr(level)
+        number = (_l("street_number_key") == _r("street_number_key")).fill_null(False)
+        return pl.when(level.is_between(1, 2) & number).then(base + 2.0).otherwise(base)
 
     def level_expr(self) -> pl.Expr:
         return _chain(
             [
                 (_either_null("street_key"), 0),
                 (_l("street_key") == _r("street_key"), 1),
-                (pl.col("_jw_st") >= 0.9, 2),
-                (pl.col("_jw_st") >= 0.75, 3),
+                ((pl.col("_jw_st") >= 0.9) | (pl.col("_ts_st") >= 90), 2),
+                ((pl.col("_jw_st") >= 0.75) | (pl.col("_ts_st") >= 75), 3),
             ],
             4,
+        )
+
+
+class PostcodeComparison(Comparison):
+    """Postcode digits found in the location ('2913'). Levels: 0 null; 1 exact, weighing
+    log2(0.9 / share of records there) within [3, 9]; 2 one_edit ('2913' vs '2931'); 3 else."""
+
+    name = "postcode"
+    columns = ("postcode_key", "postcode_key_freq")
+    levels = (Level("null", 0.0), Level("exact", 5.0), Level("one_edit", 1.0), Level("else", -2.0))
+
+    def prepare(self, pairs: pl.DataFrame) -> pl.DataFrame:
+        return pairs.with_columns(
+            edit_distance(pairs, "postcode_key_l", "postcode_key_r").alias("_ed_pc")
+        )
+
+    def weight_expr(self, level: pl.Expr) -> pl.Expr:
+        base = super().weight_expr(level)
+        share = pl.max_horizontal(_l("postcode_key_freq"), _r("postcode_key_freq"))
+        tf = (pl.lit(0.9) / share.clip(1e-9, None)).log(2).clip(3.0, 9.0)
+        return pl.when(level == 1).then(tf).otherwise(base)
+
+    def level_expr(self) -> pl.Expr:
+        return _chain(
+            [
+                (_either_null("postcode_key"), 0),
+                (_l("postcode_key") == _r("postcode_key"), 1),
+                (pl.col("_ed_pc") <= 1, 2),
+            ],
+            3,
         )
 
 
@@ -458,4 +551,5 @@ def default_comparisons() -> tuple[Comparison, ...]:
         LocationComparison(),
         BirthdayComparison(),
         StreetComparison(),
+        PostcodeComparison(),
     )

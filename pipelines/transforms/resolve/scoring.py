@@ -54,10 +54,51 @@ def add_features(frame: pl.DataFrame) -> pl.DataFrame:
         .alias(f"{column}_freq")
         for column, prior in PRIOR_SHARE.items()
     ).with_columns(pl.lit(float(n)).alias("records"))
-    return out.with_columns(
+    out = out.with_columns(
         pl.col("email_domains")
         .list.eval(pl.element().str.split(".").list.first().str.replace_all("-", ""))
-        .alias("domain_stems")
+        .alias("domain_stems"),
+        _first_digits(frame, "location", r"\b(\d{4,6})\b").alias("postcode_key"),
+        _first_digits(frame, "street", r"^\s*(\d{1,5})\b").alias("street_number_key"),
+        pl.col("last_key").str.slice(0, 3).alias("last_prefix"),
+        pl.col("first_key").str.slice(0, 3).alias("first_prefix"),
+        soundex(pl.col("last_key")).alias("last_soundex"),
+        soundex(pl.col("first_key")).alias("first_soundex"),
+    )
+    # birthday: share of records with that date, never below the chance of a random date
+    # (full YYYYMMDD: one day in a century; anything shorter: one day in a year)
+    floor = pl.when(pl.col("birthday_key").str.len_chars() >= 8).then(1 / 36_500).otherwise(1 / 366)
+    return out.with_columns(
+        pl.max_horizontal(pl.len().over("birthday_key") / n, floor).alias("birthday_key_freq"),
+        (pl.len().over("postcode_key") / n).alias("postcode_key_freq"),
+    )
+
+
+def _first_digits(frame: pl.DataFrame, column: str, pattern: str) -> pl.Expr:
+    """Digits captured by ``pattern`` from a raw text column (null when absent)."""
+    if column not in frame.columns:
+        return pl.lit(None, pl.String)
+    return pl.col(column).cast(pl.String).str.extract(pattern, 1)
+
+
+def soundex(names: pl.Expr) -> pl.Expr:
+    """American Soundex of an ASCII-folded lower-case key ('robert' and 'rupert' -> 'r163').
+
+    First letter kept; consonants coded; vowels separate repeats, h/w do not; padded to 4.
+    """
+    letters = names.str.replace_all(r"[^a-z]", "")
+    head = letters.str.slice(0, 1)
+    coded = (
+        (head + letters.str.slice(1).str.replace_all(r"[hw]", ""))
+        .str.replace_all(r"[bfpv]+", "1")
+        .str.replace_all(r"[cgjkqsxz]+", "2")
+        .str.replace_all(r"[dt]+", "3")
+        .str.replace_all(r"l+", "4")
+        .str.replace_all(r"[mn]+", "5")
+        .str.replace_all(r"r+", "6")
+    )
+    return pl.when(letters.str.len_chars() > 0).then(
+        (head + coded.str.slice(1).str.replace_all(r"[^0-9]", "") + "000").str.slice(0, 4)
     )
 
 
@@ -106,7 +147,7 @@ def score_pairs(
     email, phone = by_name["email"], by_name["phone"]
     linkedin, x = by_name["linkedin"], by_name["x"]
     company, birthday = by_name["company"], by_name["birthday"]
-    street = by_name["street"]
+    street, name = by_name["street"], by_name["name"]
     strong = (
         (pl.col("email") == email.index("exact"))
         | (pl.col("phone") == phone.index("exact"))
@@ -114,20 +155,43 @@ def score_pairs(
         | pl.col("x").is_in([x.index("id_exact"), x.index("handle_exact")])
     )
     cannot = (pl.col("linkedin") == linkedin.index("else")) | (pl.col("x") == x.index("id_else"))
+    same_birthday = pl.col("birthday").is_in(
+        [birthday.index("exact"), birthday.index("one_edit"), birthday.index("day_month")]
+    )
     corroborated = (
         pl.col("company").is_in([1, 2, 3, 4])
-        | pl.col("birthday").is_in([birthday.index("exact"), birthday.index("one_edit")])
+        | same_birthday
         | pl.col("street").is_in([street.index("exact"), street.index("fuzzy_high")])
     )
     conflicting = (pl.col("company") == company.index("else")) | (
         pl.col("email") == email.index("else")
     )
     name_only_blocked = ~strong & conflicting & ~corroborated
+    # a different first name under the same last name is a relative (a spouse at the same
+    # address, a twin with the same birthday) unless the birthday agrees and no e-mail or
+    # phone disagrees: only then is it the same person with a mangled name
+    relative = pl.col("name").is_in([name.index("first_differs"), name.index("one_crossed")])
+    relative_blocked = (
+        ~strong
+        & relative
+        & (
+            ~same_birthday
+            | (pl.col("email") == email.index("else"))
+            | (pl.col("phone") == phone.index("else"))
+        )
+    )
+    # names that share nothing: a shared e-mail or phone is then a team inbox, a switchboard
+    # or a family line, not the same person, unless a profile or the birthday says so
+    profile = (pl.col("linkedin") == linkedin.index("exact")) | (pl.col("x") == x.index("id_exact"))
+    strangers_blocked = (pl.col("name") == name.index("else")) & ~profile & ~same_birthday
     return scored.with_columns(
         strong.alias("strong"),
         pl.when(cannot)
         .then(pl.lit("cannot"))
-        .when((pl.col("score") >= merge_threshold) & ~name_only_blocked)
+        .when(
+            (pl.col("score") >= merge_threshold)
+            & ~(name_only_blocked | relative_blocked | strangers_blocked)
+        )
         .then(pl.lit("merge"))
         .when(pl.col("score") >= maybe_threshold)
         .then(pl.lit("maybe"))
@@ -152,7 +216,8 @@ def explain(
         "company": ["company_key", "email_domains"],
         "location": ["location_key"],
         "birthday": ["birthday_key"],
-        "street": ["street_key"],
+        "street": ["street_key", "street_number_key"],
+        "postcode": ["postcode_key"],
     }
     columns = sorted({c for cols in shown.values() for c in cols} | set(_pair_columns(comparisons)))
     wide = join_sides(links, features, columns)
