@@ -12,6 +12,7 @@ One default ResolveConfig for every dataset: no per-dataset tuning. Prints count
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import resource
 import subprocess
@@ -74,9 +75,11 @@ OUT = Path(__file__).resolve().parent / "out"
 
 def load_synthetic(size: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Generated once into benchmarks/out (in another process, so it is not in the peak)."""
-    folder = OUT / f"net_{size}"
+    generator = Path(__file__).resolve().parent / "generate_network.py"
+    # keyed by the generator's source, so a changed generator never reuses stale networks
+    digest = hashlib.sha256(generator.read_bytes()).hexdigest()[:8]
+    folder = OUT / f"net_{size}_{digest}"
     if not (folder / "records.parquet").exists():
-        generator = Path(__file__).resolve().parent / "generate_network.py"
         subprocess.run(
             [sys.executable, str(generator), "--records", str(size), "--out", str(folder)],
             check=True,

@@ -237,7 +237,7 @@ def generate(records: int, seed: int = 7) -> pl.DataFrame:
                 first_name=first_shown,
                 last_name=last_shown,
                 linkedin_url=url,
-                emails=[personal] if rng.random() < 0.04 else [],
+                emails=[personal] if rng.random() < 0.06 else [],
                 company=company + company_legal[company],
                 location=f"{city}, {country}",
             )
@@ -272,6 +272,8 @@ def generate(records: int, seed: int = 7) -> pl.DataFrame:
                     "phones": phones,
                     "urls": urls,
                     "company": (old_company if rng.random() < 0.7 else None),
+                    # a postal address on about a third of address-book cards
+                    "location": f"{city}, {country}" if rng.random() < 0.35 else None,
                 }
                 style = rng.random()
                 if style < 0.06 and (emails or phones):
@@ -298,6 +300,8 @@ def generate(records: int, seed: int = 7) -> pl.DataFrame:
                 x_handle=handle if rng.random() < 0.6 else None,
                 x_account_id=x_id,
                 location=city if rng.random() < 0.5 else None,
+                # the bio link: some people point it at their LinkedIn profile
+                urls=[f"https://www.linkedin.com/in/{slug}"] if rng.random() < 0.08 else [],
             )
     frame = pl.DataFrame(rows, infer_schema_length=None)
     frame = frame.with_columns(pl.lit("contact").alias("kind"))
@@ -352,6 +356,14 @@ def _rest(column: str, start: int) -> pl.Expr:
     return pl.when(rest.list.len() > 0).then(rest.list.join(" ::: ")).otherwise(None)
 
 
+def _city() -> pl.Expr:
+    return pl.col("location").str.replace(r",[^,]*$", "").str.strip_chars()
+
+
+def _country() -> pl.Expr:
+    return pl.col("location").str.extract(r",\s*([^,]+)$")
+
+
 def _first_box() -> pl.Expr:
     return pl.coalesce(pl.col("first_name"), pl.col("full_name"))
 
@@ -382,6 +394,10 @@ def _google_csv(frame: pl.DataFrame, path: Path) -> None:
             "Phone 1 - Value": _item("phones", 0),
             "Phone 2 - Label": pl.when(_item("phones", 1).is_not_null()).then(pl.lit("Work")),
             "Phone 2 - Value": _rest("phones", 1),
+            "Address 1 - Label": pl.when(pl.col("location").is_not_null()).then(pl.lit("Home")),
+            "Address 1 - Formatted": pl.col("location"),
+            "Address 1 - City": _city(),
+            "Address 1 - Country": _country(),
             "Website 1 - Value": _rest("urls", 0),
         },
         path,
@@ -418,6 +434,8 @@ def _outlook_csv(frame: pl.DataFrame, path: Path) -> None:
             "Mobile Phone": _item("phones", 0),
             "Home Phone": _item("phones", 1),
             "Company": pl.col("company"),
+            "Home City": _city(),
+            "Home Country/Region": _country(),
             "Web Page": _item("urls", 0),
         },
         path,
@@ -470,6 +488,15 @@ def _vcards(frame: pl.DataFrame, path: Path) -> None:
                 pl.lit(";;;\r\n"),
                 lines("emails", "EMAIL;TYPE=INTERNET:"),
                 lines("phones", "TEL;TYPE=CELL:"),
+                pl.when(pl.col("location").is_not_null())
+                .then(
+                    pl.lit("ADR;TYPE=HOME:;;;")
+                    + _vcard_escape(_city())
+                    + pl.lit(";;;")
+                    + _vcard_escape(_country().fill_null(""))
+                    + pl.lit("\r\n")
+                )
+                .otherwise(pl.lit("")),
                 pl.when(pl.col("company").is_not_null())
                 .then(pl.lit("ORG:") + _vcard_escape(pl.col("company")) + pl.lit("\r\n"))
                 .otherwise(pl.lit("")),
@@ -482,7 +509,8 @@ def _vcards(frame: pl.DataFrame, path: Path) -> None:
 
 
 def _followers_csv(frame: pl.DataFrame, path: Path) -> None:
-    """zavan/followers2csv shape (FORMATS.md §2.8); counts are plausible constants."""
+    """zavan/followers2csv shape (FORMATS.md §2.8) plus the LOCATION and URL columns other
+    tools write; counts are plausible constants."""
     frame.select(
         pl.col("x_account_id").alias("ID"),
         pl.col("full_name").alias("NAME"),
@@ -495,6 +523,8 @@ def _followers_csv(frame: pl.DataFrame, path: Path) -> None:
         pl.lit("310").alias("STATUSES"),
         pl.lit("2014-05-02T10:11:12Z").alias("CREATED_AT"),
         pl.lit(None, dtype=pl.String).alias("PROFILE_IMAGE"),
+        pl.col("location").alias("LOCATION"),
+        _item("urls", 0).alias("URL"),
     ).write_csv(path, null_value="")
 
 

@@ -13,6 +13,8 @@ from pipelines.transforms.resolve.comparisons import (
     Comparison,
     LinkedInComparison,
     NameComparison,
+    PostcodeComparison,
+    StreetComparison,
     XComparison,
     email_comparison,
 )
@@ -67,6 +69,16 @@ CASES: list[dict[str, Any]] = [
                 {"first_key": "mark", "last_key": "doe"},
                 {"first_key": "jane", "last_key": "doe"},
                 "first_differs",
+            ),
+            (
+                {"first_key": "emam", "last_key": "bartrl"},
+                {"first_key": "elizabeth", "last_key": "bartel"},
+                "first_differs",
+            ),
+            (
+                {"first_key": "richmond", "last_key": "sarsha"},
+                {"first_key": "emily", "last_key": "richmond"},
+                "one_crossed",
             ),
             (
                 {"first_key": "jane", "last_key": "doe"},
@@ -172,8 +184,34 @@ CASES: list[dict[str, Any]] = [
         "inputs": [
             ({"birthday_key": "19560409"}, {"birthday_key": "19560409"}, "exact"),
             ({"birthday_key": "19560409"}, {"birthday_key": "19560490"}, "one_edit"),
+            ({"birthday_key": "19560409"}, {"birthday_key": "19560904"}, "day_month"),
             ({"birthday_key": "19560409"}, {"birthday_key": "19811123"}, "else"),
             ({"birthday_key": None}, {"birthday_key": "19811123"}, "null"),
+        ],
+    },
+    {
+        "description": "streets",
+        "comparison": StreetComparison(),
+        "inputs": [
+            ({"street_key": "wallaby place"}, {"street_key": "wallaby place"}, "exact"),
+            ({"street_key": "walaby place"}, {"street_key": "wallaby place"}, "fuzzy_high"),
+            (
+                {"street_key": "horsley crescent annesley"},
+                {"street_key": "annesley horsley crescent"},
+                "fuzzy_high",
+            ),
+            ({"street_key": "wallaby place"}, {"street_key": "pinkerton circuit"}, "else"),
+            ({"street_key": None}, {"street_key": "wallaby place"}, "null"),
+        ],
+    },
+    {
+        "description": "postcodes",
+        "comparison": PostcodeComparison(),
+        "inputs": [
+            ({"postcode_key": "2913"}, {"postcode_key": "2913"}, "exact"),
+            ({"postcode_key": "2913"}, {"postcode_key": "2918"}, "one_edit"),
+            ({"postcode_key": "2913"}, {"postcode_key": "4000"}, "else"),
+            ({"postcode_key": None}, {"postcode_key": "4000"}, "null"),
         ],
     },
 ]
@@ -193,6 +231,11 @@ DEFAULTS: dict[str, Any] = {
     "x_id_key": None,
     "x_handle_key": None,
     "birthday_key": None,
+    "birthday_key_freq": 1 / 36_500,
+    "street_key": None,
+    "street_number_key": None,
+    "postcode_key": None,
+    "postcode_key_freq": 0.001,
     **NAME_BASE,
 }
 
@@ -243,3 +286,31 @@ def test_common_name_weighs_less_than_rare_name() -> None:
     )
     weight = comparison.weight_expr(pl.lit(1, pl.UInt8))
     assert rare.select(weight).item() > common.select(weight).item() + 5
+
+
+def test_common_birthday_weighs_less_than_rare_one() -> None:
+    comparison = BirthdayComparison()
+    pairs = _pairs(comparison, [({"birthday_key": "19560409"}, {"birthday_key": "19560409"})])
+    weight = comparison.weight_expr(pl.lit(1, pl.UInt8))
+    rare = pairs.select(weight).item()
+    common = pairs.with_columns(
+        pl.lit(0.01).alias("birthday_key_freq_l"), pl.lit(0.01).alias("birthday_key_freq_r")
+    ).select(weight)
+    assert rare > common.item() + 4
+
+
+def test_same_house_number_adds_to_street_agreement() -> None:
+    comparison = StreetComparison()
+    inputs = [
+        (
+            {"street_key": "wallaby place", "street_number_key": "7"},
+            {"street_key": "wallaby place", "street_number_key": "7"},
+        ),
+        (
+            {"street_key": "wallaby place", "street_number_key": "7"},
+            {"street_key": "wallaby place", "street_number_key": "9"},
+        ),
+    ]
+    pairs = _pairs(comparison, inputs)
+    weights = pairs.select(comparison.weight_expr(pl.lit(1, pl.UInt8))).to_series().to_list()
+    assert weights[0] > weights[1]

@@ -345,14 +345,6 @@ class CompanyComparison(Comparison):
             similarity(pairs, "company_key_l", "company_key_r").alias("_jw_co")
         )
 
-    def weight_expr(self, level: pl.Expr) -> pl.Expr:
-        """Exact employer: log2(0.7 / share of records there), within [4, 8] (a small firm
-        says more than the biggest employer in the network)."""
-        base = super().weight_expr(level)
-        share = pl.max_horizontal(_l("company_key_freq"), _r("company_key_freq"))
-        tf = (pl.lit(0.7) / share.clip(1e-9, None)).log(2).clip(4.0, 8.0)
-        return pl.when(level == 1).then(tf).otherwise(base)
-
     def level_expr(self) -> pl.Expr:
         both = _l("company_key").is_not_null() & _r("company_key").is_not_null()
         prefix = (
