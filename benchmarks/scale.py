@@ -158,6 +158,13 @@ def benchmark(size: int, seed: int, with_splink: bool) -> None:
         print(f"   {stage:<10} {stages.get(stage, 0):7.2f} s")
     for stage in ("normalize", "blocking", "scoring", "clustering", "ids_and_links"):
         print(f"   {stage:<10} {resolver.get(f'seconds.{stage}', 0):7.2f} s")
+    resolver_seconds = sum(
+        resolver.get(f"seconds.{s}", 0.0)
+        for s in ("normalize", "blocking", "scoring", "clustering", "ids_and_links")
+    )
+    print(
+        f"   {'build':<10} {stages.get('resolve', 0) - resolver_seconds:7.2f} s (keys, people, ...)"
+    )
     print(f"   {'load':<10} {stages.get('load', 0):7.2f} s")
     print(
         f"   candidate pairs {pairs:,.0f} ({pairs / size:.1f} per record), "
@@ -166,6 +173,10 @@ def benchmark(size: int, seed: int, with_splink: bool) -> None:
     print(
         f"   precision {precision:.4f}  recall {recall:.4f}  F1 {f1:.4f}  ({joined.height:,} records matched to truth)"
     )
+    if with_splink:  # the resolver alone vs Splink 5 on the same frame: splink_compare.py
+        from splink_compare import compare, report
+
+        report(compare(frame))
 
 
 if __name__ == "__main__":

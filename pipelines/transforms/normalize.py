@@ -86,11 +86,39 @@ def split_names(frame: pl.DataFrame) -> pl.DataFrame:
     First/last fields win when either has letters; otherwise the whole name typed in one box
     is split: 'Doe, Jane' -> (jane, doe), 'Jane van Doe' -> (jane, doe), 'Jane' -> (jane, -).
     """
+    cleaned = frame.select(
+        *(
+            _map_unique(frame, column, clean_name(pl.col(column))).alias(alias)
+            for column, alias in (
+                ("first_name", "_first"),
+                ("last_name", "_last"),
+                ("full_name", "_full"),
+            )
+        )
+    )
+    # everything below depends on the cleaned triple only: compute it once per distinct triple
+    triples = cleaned.unique(maintain_order=False)
+    keyed = _split_cleaned(triples)
+    out = cleaned.join(
+        keyed, on=["_first", "_last", "_full"], how="left", nulls_equal=True, maintain_order="left"
+    )
+    return frame.with_columns(out.select("first_key", "last_key", "name_tokens"))
+
+
+def _map_unique(frame: pl.DataFrame, column: str, expr: pl.Expr) -> pl.Series:
+    """``expr`` (on ``column``) evaluated once per distinct value and mapped back to every row."""
+    distinct = frame.select(pl.col(column).unique())
+    mapped = distinct.with_columns(expr.alias("_mapped"))
+    return (
+        frame.select(column)
+        .join(mapped, on=column, how="left", nulls_equal=True, maintain_order="left")
+        .get_column("_mapped")
+    )
+
+
+def _split_cleaned(frame: pl.DataFrame) -> pl.DataFrame:
+    """first_key, last_key, name_tokens from cleaned ``_first``, ``_last``, ``_full``."""
     staged = frame.with_columns(
-        clean_name(pl.col("first_name")).alias("_first"),
-        clean_name(pl.col("last_name")).alias("_last"),
-        clean_name(pl.col("full_name")).alias("_full"),
-    ).with_columns(
         (name_key(pl.col("_first")).is_not_null() | name_key(pl.col("_last")).is_not_null()).alias(
             "_fields"
         ),
@@ -146,9 +174,6 @@ def split_names(frame: pl.DataFrame) -> pl.DataFrame:
             tokens.str.strip_chars().str.split(" ").list.sort().list.join(" ").str.slice(0, 80)
         ).alias("name_tokens"),
     ).drop(
-        "_first",
-        "_last",
-        "_full",
         "_fields",
         "_no_last",
         "_comma",
@@ -412,9 +437,13 @@ def normalize_records(records: pl.DataFrame, config: NormalizeConfig | None = No
             "x_id_key"
         ),
         pl.coalesce(x_handle_key(_str_or_null("x_handle", frame)), url_x).alias("x_handle_key"),
-        company_key(pl.col("company")).alias("company_key"),
-        name_key(pl.col("location").str.split(",").list.first()).alias("city_key"),
-        _null_if_blank(_tokens_key(pl.col("location")).str.strip_chars()).alias("location_key"),
+        _map_unique(frame, "company", company_key(pl.col("company"))).alias("company_key"),
+        _map_unique(
+            frame, "location", name_key(pl.col("location").str.split(",").list.first())
+        ).alias("city_key"),
+        _map_unique(
+            frame, "location", _null_if_blank(_tokens_key(pl.col("location")).str.strip_chars())
+        ).alias("location_key"),
         _null_if_blank(pl.col("birthday").str.replace_all(r"\D", "")).alias("birthday_key"),
         _null_if_blank(_tokens_key(street).str.strip_chars()).alias("street_key"),
     )

@@ -392,6 +392,8 @@ def strength_overrides_by_person(
     that name nobody are dropped. Order is kept, so the last line for a person wins.
     """
     rows: list[tuple[str, float]] = []
+    if not pairs:  # the usual case: no lookup tables over every person and key
+        return pl.DataFrame(rows, schema=OVERRIDE_SCHEMA, orient="row")
     known = set(person_ids)
     lookup = {
         (kind, key): person
