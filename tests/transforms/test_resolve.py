@@ -165,6 +165,40 @@ def test_weak_links_do_not_chain_two_employers(no_previous: pl.DataFrame) -> Non
     assert not together(result, "a", "b")
 
 
+def test_first_name_only_card_needs_more_than_a_shared_city(no_previous: pl.DataFrame) -> None:
+    rows = [
+        {"record_id": "card", "source": "vcard", "first_name": "Ottilie", "location": "Tallinn"},
+        {
+            "record_id": "li",
+            "source": "linkedin",
+            "first_name": "Ottilie",
+            "last_name": "Varga",
+            "location": "Tallinn",
+            "linkedin_url": "https://www.linkedin.com/in/ovarga",
+        },
+        {
+            "record_id": "g",
+            "source": "google",
+            "first_name": "Ottilie",
+            "last_name": "Varga",
+            "company": "Lumen Works",
+            "location": "Tallinn",
+        },
+        {
+            "record_id": "card2",
+            "source": "vcard",
+            "first_name": "Ottilie",
+            "company": "Lumen Works",
+        },
+    ]
+    result = resolve(make_records(rows), no_previous, Overrides(), CONFIG)
+    assert not together(result, "card", "li")  # a first name and a city: namesakes abound
+    assert not together(result, "card", "g")
+    links = result.links.filter(pl.col("decision") == "merge")
+    first_only = links.filter(pl.col("rule").str.contains("first_only"))
+    assert first_only.filter(~pl.col("rule").str.contains("company")).height == 0
+
+
 def test_shared_team_inbox_is_not_an_identity(no_previous: pl.DataFrame) -> None:
     names = [("Ann", "Arbo"), ("Ben", "Bosk"), ("Cyd", "Crane"), ("Dov", "Dahl")]
     rows = [

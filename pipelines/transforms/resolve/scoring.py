@@ -184,13 +184,16 @@ def score_pairs(
     # or a family line, not the same person, unless a profile or the birthday says so
     profile = (pl.col("linkedin") == linkedin.index("exact")) | (pl.col("x") == x.index("id_exact"))
     strangers_blocked = (pl.col("name") == name.index("else")) & ~profile & ~same_birthday
+    # a card with only a first name says little: a shared city is common among namesakes, so
+    # it merges only with an identifier or a company, birthday or street that agrees
+    first_only_blocked = (pl.col("name") == name.index("first_only")) & ~strong & ~corroborated
     return scored.with_columns(
         strong.alias("strong"),
         pl.when(cannot)
         .then(pl.lit("cannot"))
         .when(
             (pl.col("score") >= merge_threshold)
-            & ~(name_only_blocked | relative_blocked | strangers_blocked)
+            & ~(name_only_blocked | relative_blocked | strangers_blocked | first_only_blocked)
         )
         .then(pl.lit("merge"))
         .when(pl.col("score") >= maybe_threshold)
