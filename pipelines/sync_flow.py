@@ -17,6 +17,7 @@ import polars as pl
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from connectors.base import ParseIssue
 from pipelines import progress, stages, warehouse
@@ -187,7 +188,14 @@ def load_task(
     return None
 
 
-@flow(name="kith-sync", persist_result=False, log_prints=False)
+# Two workers match the two cores and bound memory: each scoring partition builds wide
+# left/right frames, so running all of them at once would multiply the peak.
+@flow(
+    name="kith-sync",
+    task_runner=ThreadPoolTaskRunner(max_workers=2),  # type: ignore[arg-type]
+    persist_result=False,
+    log_prints=False,
+)
 def sync_flow(
     paths: list[str],
     db: str,
