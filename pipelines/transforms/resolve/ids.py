@@ -19,9 +19,26 @@ import polars as pl
 
 from pipelines.transforms.resolve import HISTORY_SCHEMA
 
+_HASH_SLICE = 50_000
+
 
 def _sha(values: list[str | None], length: int) -> list[str | None]:
     return [None if v is None else hashlib.sha1(v.encode()).hexdigest()[:length] for v in values]
+
+
+def _list_min(column: str) -> pl.Expr:
+    """Smallest value of a list column (``list.min`` on strings allocates gigabytes at 1 M)."""
+    return pl.col(column).list.eval(pl.element().min()).list.first()
+
+
+def _hashed_suffixes(text: pl.Series) -> pl.Series:
+    """':' + 20 hex of sha1 per value, in slices: one Python list of a million strings
+    (and its hashes) costs gigabytes at its peak."""
+    parts = [pl.Series([], dtype=pl.String)]
+    for start in range(0, text.len(), _HASH_SLICE):
+        hashed = _sha(text.slice(start, _HASH_SLICE).to_list(), 20)
+        parts.append(pl.Series([":" + h if h else ":" for h in hashed], dtype=pl.String))
+    return pl.concat(parts)
 
 
 def record_keys(features: pl.DataFrame) -> pl.Series:
@@ -30,8 +47,8 @@ def record_keys(features: pl.DataFrame) -> pl.Series:
         pl.lit("li|") + pl.col("linkedin_key"),
         pl.lit("xid|") + pl.col("x_id_key"),
         pl.lit("xh|") + pl.col("x_handle_key"),
-        pl.lit("em|") + pl.col("email_keys").list.min(),
-        pl.lit("ph|") + pl.col("phone_keys").list.min(),
+        pl.lit("em|") + _list_min("email_keys"),
+        pl.lit("ph|") + _list_min("phone_keys"),
         pl.lit("nm|")
         + pl.concat_str(
             [
@@ -48,10 +65,8 @@ def record_keys(features: pl.DataFrame) -> pl.Series:
     text = features.select(
         (pl.col("source").fill_null("") + pl.lit("\x1f") + identity).alias("k")
     ).get_column("k")
-    hashed = _sha(text.to_list(), 20)
-    return features.select(pl.col("source").fill_null("unknown")).get_column("source") + pl.Series(
-        [":" + h if h else ":" for h in hashed], dtype=pl.String
-    )
+    hashed = _hashed_suffixes(text)
+    return features.select(pl.col("source").fill_null("unknown")).get_column("source") + hashed
 
 
 def _new_id(seed: str, taken: set[str]) -> str:
