@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import polars as pl
 
 PAIR_SCHEMA = pl.Schema({"rid_l": pl.UInt32, "rid_r": pl.UInt32})
+_HIGH = pl.lit(1 << 32, dtype=pl.UInt64)
 
 
 @dataclass(frozen=True)
@@ -65,24 +66,45 @@ class BlockingResult:
         return [rule.name for i, rule in enumerate(self.rules) if mask >> i & 1]
 
 
-def _rule_pairs(frame: pl.DataFrame, rule: BlockingRule) -> tuple[pl.DataFrame, int, int]:
-    """Pairs of one rule, plus the number of capped blocks and of records inside them."""
+def _pack(rid_l: pl.Expr, rid_r: pl.Expr) -> pl.Expr:
+    """A pair as one UInt64 (``rid_l << 32 | rid_r``): sorting it sorts by rid_l, rid_r."""
+    return rid_l.cast(pl.UInt64) * _HIGH + rid_r.cast(pl.UInt64)
+
+
+def _rule_pairs(frame: pl.DataFrame, rule: BlockingRule) -> tuple[pl.Series, int, int]:
+    """Packed pairs of one rule (unique), plus the number of capped blocks and their records.
+
+    Each block gets a UInt32 id, so the self-join carries three integer columns instead of
+    the (string) key columns.
+    """
     keyed = frame.select("rid", *rule.keys)
     for key in rule.keys:
         if isinstance(keyed.schema[key], pl.List):
             keyed = keyed.explode(key)
-    keyed = keyed.drop_nulls().unique()
-    sized = keyed.with_columns(pl.len().over(rule.keys).alias("_n"))
-    capped = sized.filter(pl.col("_n") > rule.cap)
-    capped_blocks = capped.select(rule.keys).unique().height if capped.height else 0
-    kept = sized.filter((pl.col("_n") > 1) & (pl.col("_n") <= rule.cap)).drop("_n")
+    blocks = (
+        keyed.drop_nulls()
+        .unique()
+        .group_by(rule.keys)
+        .agg(pl.col("rid"))
+        .select("rid", pl.col("rid").list.len().alias("_n"))
+    )
+    capped = blocks.filter(pl.col("_n") > rule.cap)
+    capped_records = int(capped["_n"].sum()) if capped.height else 0
+    members = (
+        blocks.filter((pl.col("_n") > 1) & (pl.col("_n") <= rule.cap))
+        .select("rid")
+        .with_row_index("_block")
+        .explode("rid")
+    )
+    del blocks
     pairs = (
-        kept.join(kept, on=list(rule.keys), suffix="_r")
+        members.join(members, on="_block", suffix="_r")
         .filter(pl.col("rid") < pl.col("rid_r"))
-        .select(pl.col("rid").alias("rid_l"), "rid_r")
+        .select(_pack(pl.col("rid"), pl.col("rid_r")).alias("pair"))
+        .get_column("pair")
         .unique()
     )
-    return pairs, capped_blocks, capped.height
+    return pairs, capped.height, capped_records
 
 
 def block(frame: pl.DataFrame, rules: tuple[BlockingRule, ...] = DEFAULT_RULES) -> BlockingResult:
@@ -98,19 +120,24 @@ def block(frame: pl.DataFrame, rules: tuple[BlockingRule, ...] = DEFAULT_RULES) 
         if not all(key in frame.columns for key in rule.keys):
             continue
         pairs, capped_blocks, capped_records = _rule_pairs(frame, rule)
-        stats[f"blocking.pairs.{rule.name}"] = float(pairs.height)
+        stats[f"blocking.pairs.{rule.name}"] = float(pairs.len())
         if capped_blocks:
             stats[f"blocking.capped_blocks.{rule.name}"] = float(capped_blocks)
             stats[f"blocking.capped_records.{rule.name}"] = float(capped_records)
-        parts.append(pairs.with_columns(pl.lit(1 << bit, dtype=pl.UInt32).alias("rule_mask")))
+        parts.append(
+            pl.DataFrame({"pair": pairs}).with_columns(
+                pl.lit(1 << bit, dtype=pl.UInt32).alias("rule_mask")
+            )
+        )
     if not parts:
         empty = PAIR_SCHEMA.to_frame().with_columns(pl.lit(0, pl.UInt32).alias("rule_mask"))
         return BlockingResult(empty, stats, rules)
-    union = (
-        pl.concat(parts)
-        .group_by("rid_l", "rid_r")
-        .agg(pl.col("rule_mask").sum())
-        .sort("rid_l", "rid_r")
+    union = pl.concat(parts).group_by("pair").agg(pl.col("rule_mask").sum()).sort("pair")
+    del parts
+    union = union.select(
+        (pl.col("pair") // _HIGH).cast(pl.UInt32).alias("rid_l"),
+        (pl.col("pair") % _HIGH).cast(pl.UInt32).alias("rid_r"),
+        "rule_mask",
     )
     stats["blocking.candidate_pairs"] = float(union.height)
     return BlockingResult(union, stats, rules)
