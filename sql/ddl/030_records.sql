@@ -24,5 +24,5 @@ create table if not exists records (
     labels varchar[],
     birthday varchar,
     connected_on date,
-    raw json
+    raw varchar  -- JSON object of every original field (JSON text; query with ->>)
 );
