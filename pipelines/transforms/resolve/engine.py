@@ -30,7 +30,7 @@ from pipelines.transforms.resolve import (
 )
 from pipelines.transforms.resolve.blocking import DEFAULT_RULES, block
 from pipelines.transforms.resolve.clustering import EDGE_SCHEMA, cluster
-from pipelines.transforms.resolve.comparisons import default_comparisons
+from pipelines.transforms.resolve.comparisons import Comparison, default_comparisons
 from pipelines.transforms.resolve.ids import assign_person_ids, record_keys
 from pipelines.transforms.resolve.scoring import add_features, explain, score_pairs
 
@@ -113,6 +113,28 @@ def _override_constraints(
     return must, tokens, unmatched
 
 
+def _score_partition(
+    pairs: pl.DataFrame,
+    features: pl.DataFrame,
+    merge_threshold: float,
+    maybe_threshold: float,
+    comparisons: tuple[Comparison, ...],
+) -> pl.DataFrame:
+    """score_pairs for one partition, keeping only the pairs later stages read.
+
+    'no' pairs are counted nowhere and linked nowhere, so a partition returns its merge,
+    maybe and cannot pairs only (about 6% of the candidates at 1 M records).
+    """
+    scored = score_pairs(
+        pairs.select("rid_l", "rid_r"),
+        features=features,
+        merge_threshold=merge_threshold,
+        maybe_threshold=maybe_threshold,
+        comparisons=comparisons,
+    )
+    return scored.filter(pl.col("decision") != "no")
+
+
 def prepare(records: pl.DataFrame, config: ResolveConfig) -> pl.DataFrame:
     """Records sorted by record_id with ``rid`` (0..n-1) and every normalised feature."""
     present = [c for c in _INPUT_COLUMNS if c in records.columns]
@@ -150,7 +172,7 @@ def run(
         for start in range(0, max(blocking.pairs.height, 1), config.pairs_per_partition)
     ]
     score = functools.partial(
-        score_pairs,
+        _score_partition,
         features=features,
         merge_threshold=config.merge_threshold,
         maybe_threshold=config.maybe_threshold,
@@ -216,12 +238,17 @@ def _links(
         .then(pl.lit("merge"))
         .otherwise(pl.lit("maybe"))
     )
-    explained = explain(candidates, features).with_columns(
+    # only the link columns survive explain: its wide _l/_r frame is dropped right here
+    explained = explain(candidates, features).select(
+        "rid_l",
+        "rid_r",
         decision.alias("decision"),
         pl.when(pl.col("reason").is_not_null())
         .then(pl.lit("guard:") + pl.col("reason") + pl.lit(" ") + pl.col("rule"))
         .otherwise(pl.col("rule"))
         .alias("rule"),
+        "score",
+        "details",
     )
     ids = features.select("rid", "record_id")
     out = [

@@ -99,15 +99,17 @@ def assign_person_ids(
         .join(seeds, on="cluster")
     )
     # each old id goes to the cluster holding most of its records
-    owner = votes.sort(["person_id", "n", "seed"], descending=[False, True, False]).unique(
-        subset="person_id", keep="first", maintain_order=True
-    )
+    owner = votes.sort(
+        ["person_id", "n", "seed", "cluster"], descending=[False, True, False, False]
+    ).unique(subset="person_id", keep="first", maintain_order=True)
     # each cluster keeps the old id most of its records carry
     kept = owner.sort(["cluster", "n", "person_id"], descending=[False, True, False]).unique(
         subset="cluster", keep="first", maintain_order=True
     )
     taken = set(prev["person_id"].to_list())
-    fresh = seeds.join(kept.select("cluster"), on="cluster", how="anti").sort("seed")
+    # two clusters can share a seed (the same contact twice in one export, kept apart by a
+    # guard): the cluster label breaks the tie, so the salted ids do not depend on row order
+    fresh = seeds.join(kept.select("cluster"), on="cluster", how="anti").sort("seed", "cluster")
     new_ids = []
     for seed in fresh["seed"].to_list():
         person_id = _new_id(seed, taken)

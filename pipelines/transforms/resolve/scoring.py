@@ -110,13 +110,32 @@ def _pair_columns(comparisons: tuple[Comparison, ...]) -> list[str]:
     return list(seen)
 
 
+def _indexed_by_rid(features: pl.DataFrame) -> bool:
+    """Row i holds rid i (as ``prepare`` builds it), so sides can be gathered, not joined."""
+    if "rid" not in features.columns:
+        return False
+    ordered = pl.col("rid").cast(pl.Int64) == pl.int_range(pl.len(), dtype=pl.Int64)
+    return bool(features.select(ordered.all()).item())
+
+
 def join_sides(pairs: pl.DataFrame, features: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
-    """Attach ``<column>_l`` / ``<column>_r`` for each pair (features are indexed by rid)."""
+    """Attach ``<column>_l`` / ``<column>_r`` for each pair (features are indexed by rid).
+
+    Only ``columns`` are attached; when row i of ``features`` is rid i they are gathered by
+    position (no hash table over all records per partition).
+    """
+    if _indexed_by_rid(features):
+        side = features.select(columns)
+        left, right = pairs.get_column("rid_l"), pairs.get_column("rid_r")
+        return pairs.with_columns(
+            *(side.get_column(c).gather(left).alias(f"{c}_l") for c in columns),
+            *(side.get_column(c).gather(right).alias(f"{c}_r") for c in columns),
+        )
     side = features.select("rid", *columns)
-    left = side.rename({c: f"{c}_l" for c in columns}).rename({"rid": "rid_l"})
-    right = side.rename({c: f"{c}_r" for c in columns}).rename({"rid": "rid_r"})
-    return pairs.join(left, on="rid_l", how="left", maintain_order="left").join(
-        right, on="rid_r", how="left", maintain_order="left"
+    left_side = side.rename({c: f"{c}_l" for c in columns}).rename({"rid": "rid_l"})
+    right_side = side.rename({c: f"{c}_r" for c in columns}).rename({"rid": "rid_r"})
+    return pairs.join(left_side, on="rid_l", how="left", maintain_order="left").join(
+        right_side, on="rid_r", how="left", maintain_order="left"
     )
 
 
