@@ -141,7 +141,9 @@ def prepare(records: pl.DataFrame, config: ResolveConfig) -> pl.DataFrame:
     base = records.select(present).sort("record_id").with_row_index("rid")
     base = base.with_columns(pl.col("rid").cast(pl.UInt32))
     features = normalize_records(base, NormalizeConfig(default_region=config.default_region))
-    return add_features(features)
+    # the raw input columns are read by nothing after here: drop them (a third of the frame)
+    raw = [c for c in _INPUT_COLUMNS if c not in ("record_id", "source")]
+    return add_features(features).drop(raw, strict=False)
 
 
 def run(
