@@ -10,8 +10,11 @@ likely for the same person than for two different ones.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
@@ -43,38 +46,56 @@ def _lists_share(column_l: str, column_r: str) -> pl.Expr:
     return pl.col(column_l).list.set_intersection(pl.col(column_r)).list.len() > 0
 
 
+_NUMPY: dict[pl.DataType, str] = {pl.Float32(): "float32", pl.Int32(): "int32"}
+
+
+def _batch(
+    pairs: pl.DataFrame,
+    left: str,
+    right: str,
+    scorer: Callable[..., Any],
+    equal: float,
+    dtype: pl.DataType,
+    blank_differs: bool = False,
+) -> pl.Series:
+    """``scorer`` over the two columns with rapidfuzz ``cpdist``; null -> ''.
+
+    Pairs whose two values are equal get ``equal`` (what the scorer gives for identical
+    strings) without a call: blocking on names makes most name pairs equal, and the list
+    conversion costs as much as the scoring. ``blank_differs``: identical blank strings
+    are still scored (token ratios give 0 there, not ``equal``).
+    """
+    values_l = pairs.get_column(left).fill_null("")
+    values_r = pairs.get_column(right).fill_null("")
+    differs = values_l != values_r
+    if blank_differs:
+        differs = differs | (values_l.str.strip_chars() == "")
+    out = np.full(values_l.len(), equal, dtype=_NUMPY[dtype])
+    rows = differs.arg_true()
+    if rows.len():
+        out[rows.to_numpy()] = process.cpdist(
+            values_l.gather(rows).to_list(),
+            values_r.gather(rows).to_list(),
+            scorer=scorer,
+            workers=-1,
+            dtype=_NUMPY[dtype],
+        )
+    return pl.Series(out, dtype=dtype)
+
+
 def similarity(pairs: pl.DataFrame, left: str, right: str) -> pl.Series:
     """Batch rapidfuzz Jaro-Winkler similarity of two string columns; null -> 0."""
-    chosen = JaroWinkler.normalized_similarity
-    values_l = pairs.get_column(left).fill_null("").to_list()
-    values_r = pairs.get_column(right).fill_null("").to_list()
-    if not values_l:
-        return pl.Series([], dtype=pl.Float32)
-    scores = process.cpdist(values_l, values_r, scorer=chosen, workers=-1, dtype="float32")
-    return pl.Series(scores, dtype=pl.Float32)
+    return _batch(pairs, left, right, JaroWinkler.normalized_similarity, 1.0, pl.Float32())
 
 
 def edit_distance(pairs: pl.DataFrame, left: str, right: str) -> pl.Series:
     """Batch Damerau-Levenshtein distance (transpositions count as one edit)."""
-    values_l = pairs.get_column(left).fill_null("").to_list()
-    values_r = pairs.get_column(right).fill_null("").to_list()
-    if not values_l:
-        return pl.Series([], dtype=pl.Int32)
-    scorer = DamerauLevenshtein.distance
-    scores = process.cpdist(values_l, values_r, scorer=scorer, workers=-1, dtype="int32")
-    return pl.Series(scores, dtype=pl.Int32)
+    return _batch(pairs, left, right, DamerauLevenshtein.distance, 0, pl.Int32())
 
 
 def token_set(pairs: pl.DataFrame, left: str, right: str) -> pl.Series:
     """Batch rapidfuzz token-set ratio (0-100: word order and extra words do not count)."""
-    values_l = pairs.get_column(left).fill_null("").to_list()
-    values_r = pairs.get_column(right).fill_null("").to_list()
-    if not values_l:
-        return pl.Series([], dtype=pl.Float32)
-    scores = process.cpdist(
-        values_l, values_r, scorer=fuzz.token_set_ratio, workers=-1, dtype="float32"
-    )
-    return pl.Series(scores, dtype=pl.Float32)
+    return _batch(pairs, left, right, fuzz.token_set_ratio, 100.0, pl.Float32(), blank_differs=True)
 
 
 class Comparison(ABC):
