@@ -314,3 +314,24 @@ def test_same_house_number_adds_to_street_agreement() -> None:
     pairs = _pairs(comparison, inputs)
     weights = pairs.select(comparison.weight_expr(pl.lit(1, pl.UInt8))).to_series().to_list()
     assert weights[0] > weights[1]
+
+
+def test_batch_scorers_match_rapidfuzz_with_the_equal_value_shortcut() -> None:
+    from rapidfuzz import fuzz
+    from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
+
+    from pipelines.transforms.resolve.comparisons import edit_distance, similarity, token_set
+
+    left = ["jane", None, "", "doe", "a b", " ", "wallaby place", None]
+    right = ["jane", None, "", "dow", "b a", " ", "wallaby place kambah", "x"]
+    pairs = pl.DataFrame({"l": left, "r": right}, schema={"l": pl.String, "r": pl.String})
+    filled = [(a or "", b or "") for a, b in zip(left, right, strict=True)]
+    jw = [JaroWinkler.normalized_similarity(a, b) for a, b in filled]
+    assert similarity(pairs, "l", "r").to_list() == pytest.approx(jw)
+    assert edit_distance(pairs, "l", "r").to_list() == [
+        DamerauLevenshtein.distance(a, b) for a, b in filled
+    ]
+    assert token_set(pairs, "l", "r").to_list() == pytest.approx(
+        [fuzz.token_set_ratio(a, b) for a, b in filled]
+    )
+    assert similarity(pairs.clear(), "l", "r").len() == 0

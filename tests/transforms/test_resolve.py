@@ -353,3 +353,31 @@ def test_connected_components_long_chain() -> None:
 def test_empty_input(no_previous: pl.DataFrame) -> None:
     result = resolve(make_records([]), no_previous, Overrides(), CONFIG)
     assert result.assignments.height == 0
+
+
+def test_clusters_sharing_a_seed_get_ids_independent_of_row_order() -> None:
+    from pipelines.transforms.resolve.ids import assign_person_ids
+
+    rows = [("src:k", 0), ("src:k", 5), ("src:z", 5), ("src:a", 9)]
+    previous = pl.DataFrame(schema={"record_key": pl.String, "person_id": pl.String})
+    mappings = []
+    for order in (rows, rows[::-1], [rows[1], rows[3], rows[0], rows[2]]):
+        clusters = pl.DataFrame(
+            {"record_key": [k for k, _ in order], "cluster": [c for _, c in order]},
+            schema={"record_key": pl.String, "cluster": pl.UInt32},
+        )
+        mapping, _ = assign_person_ids(clusters, previous)
+        mappings.append(dict(zip(mapping["cluster"], mapping["person_id"], strict=True)))
+    assert mappings[0] == mappings[1] == mappings[2]
+    assert len(set(mappings[0].values())) == 3
+
+
+def test_personal_keys_drop_shared_values_and_keep_nulls() -> None:
+    from pipelines.transforms.resolve.scoring import _without
+
+    frame = pl.DataFrame(
+        {"k": [["a", "b", "a"], None, [], ["s"], ["s", "c"]]},
+        schema={"k": pl.List(pl.String)},
+    )
+    out = _without(frame, "k", pl.Series(["s"], dtype=pl.String))
+    assert out.to_list() == [["a", "b"], None, [], [], ["c"]]
