@@ -26,6 +26,7 @@ from pipelines.faults import pause_point
 SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
 DUCKDB_MAGIC_OFFSET = 8
 DUCKDB_MAGIC = b"DUCK"
+WRITER_MEMORY_LIMIT = "1GB"
 
 
 class WarehouseError(Exception):
@@ -147,7 +148,9 @@ def write_snapshot(db_path: Path, build: Callable[[duckdb.DuckDBPyConnection], N
             shutil.copyfile(db_path, tmp_path)
         else:
             tmp_path.unlink()  # DuckDB creates it (0600 through the process umask)
-        con = duckdb.connect(str(tmp_path))
+        # DuckDB would otherwise take up to 80 % of RAM for its buffers on top of the frames
+        # the sync already holds; insertion order is kept (person_sources is written sorted)
+        con = duckdb.connect(str(tmp_path), config={"memory_limit": WRITER_MEMORY_LIMIT})
         try:
             apply_ddl(con)
             create_views(con)
