@@ -403,7 +403,9 @@ class XArchiveOther:
         try:
             head = decode(file.head(4096))
         except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
-            raise FormatError(f"{file.name}: cannot read the file ({type(error).__name__})") from None
+            raise FormatError(
+                f"{file.name}: cannot read the file ({type(error).__name__})"
+            ) from None
         match = YTD_PREFIX.match(head.lstrip("\ufeff"))
         if match is None:
             if MANIFEST_PREFIX.match(head.lstrip("\ufeff")):

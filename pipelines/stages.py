@@ -273,10 +273,14 @@ def build(
         pl.col("last_seen_run"),
     )
     # raw JSON is only stored, never resolved: leaving it out keeps every copy below small
-    records = combined.records.drop("raw").join(ledger, on="file_sha256", how="left").with_columns(
-        pl.col("is_current").fill_null(True),
-        run_time(pl.col("first_seen_run"), run_started).alias("first_seen_at"),
-        run_time(pl.col("last_seen_run"), run_started).alias("last_seen_at"),
+    records = (
+        combined.records.drop("raw")
+        .join(ledger, on="file_sha256", how="left")
+        .with_columns(
+            pl.col("is_current").fill_null(True),
+            run_time(pl.col("first_seen_run"), run_started).alias("first_seen_at"),
+            run_time(pl.col("last_seen_run"), run_started).alias("last_seen_at"),
+        )
     )
     records = keys.add_keys(records, config)
     owner_keys = keys.owner_keys(combined.owner, config)
