@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from connectors.base import ExportFile, FormatError
+from connectors.base import ExportFile, FormatError, ParseResult
 
 
 def decode(data: bytes) -> str:
@@ -102,3 +102,26 @@ def raw_json(frame: pl.DataFrame) -> pl.Series:
 
 def to_json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+class HeaderCsvConnector:
+    """A CSV export recognised by the first cells of its header row, mapped by a pure function.
+
+    Subclasses set ``name``, ``source``, ``header_prefix``, ``required`` and ``to_records``.
+    """
+
+    name: str
+    source: str
+    header_prefix: Sequence[str]
+    required: Sequence[str] = ("first name",)
+
+    def to_records(self, raw: pl.DataFrame, source_file: str) -> pl.DataFrame:
+        raise NotImplementedError
+
+    def sniff(self, file_name: str, head: str) -> bool:
+        prefix = list(self.header_prefix)
+        return header_cells(first_line(head))[: len(prefix)] == prefix
+
+    def parse(self, file: ExportFile) -> ParseResult:
+        raw = read_csv_text(decode(read_export(file)), file.name, required=self.required)
+        return ParseResult(records=self.to_records(raw, file.name))

@@ -22,8 +22,8 @@ import re
 
 import polars as pl
 
-from connectors._text import decode, first_line, header_cells, raw_json, read_csv_text, read_export
-from connectors.base import RECORD_SCHEMA, ExportFile, ParseResult, conform
+from connectors._text import HeaderCsvConnector, raw_json
+from connectors.base import RECORD_SCHEMA, conform
 from connectors.outlook import outlook_to_records
 
 SOURCE = "google"
@@ -82,46 +82,38 @@ def _person_name(parts: list[pl.Expr]) -> pl.Expr:
     return pl.when(joined.str.len_chars() > 0).then(joined)
 
 
-class GoogleContactsCsv:
+class GoogleContactsCsv(HeaderCsvConnector):
     """Current "Google CSV" (§3.1)."""
 
     name = "google_csv"
     source = SOURCE
+    header_prefix = CURRENT_HEADER_PREFIX
 
-    def sniff(self, file_name: str, head: str) -> bool:
-        return header_cells(first_line(head))[:4] == CURRENT_HEADER_PREFIX
-
-    def parse(self, file: ExportFile) -> ParseResult:
-        raw = read_csv_text(decode(read_export(file)), file.name, required=("first name",))
-        return ParseResult(records=google_to_records(raw, file.name))
+    def to_records(self, raw: pl.DataFrame, source_file: str) -> pl.DataFrame:
+        return google_to_records(raw, source_file)
 
 
-class GoogleLegacyCsv:
+class GoogleLegacyCsv(HeaderCsvConnector):
     """Legacy "Google CSV" (§3.2), Name / Group Membership era."""
 
     name = "google_legacy_csv"
     source = SOURCE
+    header_prefix = LEGACY_HEADER_PREFIX
+    required = ("name",)
 
-    def sniff(self, file_name: str, head: str) -> bool:
-        return header_cells(first_line(head))[:4] == LEGACY_HEADER_PREFIX
-
-    def parse(self, file: ExportFile) -> ParseResult:
-        raw = read_csv_text(decode(read_export(file)), file.name, required=("name",))
-        return ParseResult(records=google_legacy_to_records(raw, file.name))
+    def to_records(self, raw: pl.DataFrame, source_file: str) -> pl.DataFrame:
+        return google_legacy_to_records(raw, source_file)
 
 
-class GoogleOutlookCsv:
+class GoogleOutlookCsv(HeaderCsvConnector):
     """The "Outlook CSV" Google Contacts writes (§3.3)."""
 
     name = "google_outlook_csv"
     source = SOURCE
+    header_prefix = OUTLOOK_HEADER_PREFIX
 
-    def sniff(self, file_name: str, head: str) -> bool:
-        return header_cells(first_line(head))[:7] == OUTLOOK_HEADER_PREFIX
-
-    def parse(self, file: ExportFile) -> ParseResult:
-        raw = read_csv_text(decode(read_export(file)), file.name, required=("first name",))
-        return ParseResult(records=outlook_to_records(raw, file.name, source=SOURCE))
+    def to_records(self, raw: pl.DataFrame, source_file: str) -> pl.DataFrame:
+        return outlook_to_records(raw, source_file, source=SOURCE)
 
 
 def google_to_records(raw: pl.DataFrame, source_file: str) -> pl.DataFrame:

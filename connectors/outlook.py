@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from connectors._text import decode, first_line, header_cells, raw_json, read_csv_text, read_export
-from connectors.base import RECORD_SCHEMA, ExportFile, ParseResult, conform
+from connectors._text import HeaderCsvConnector, raw_json
+from connectors.base import RECORD_SCHEMA, conform
 
 SOURCE = "outlook"
 DESKTOP_HEADER_PREFIX = ["title", "first name", "middle name", "last name", "suffix"]
@@ -140,29 +140,23 @@ def outlook_to_records(raw: pl.DataFrame, source_file: str, source: str = SOURCE
     return conform(records, RECORD_SCHEMA)
 
 
-class OutlookDesktopCsv:
+class OutlookDesktopCsv(HeaderCsvConnector):
     """Outlook for Windows "Comma Separated Values" export (§4.1) and the older live.com one."""
 
     name = "outlook_csv"
     source = SOURCE
+    header_prefix = DESKTOP_HEADER_PREFIX
 
-    def sniff(self, file_name: str, head: str) -> bool:
-        return header_cells(first_line(head))[:5] == DESKTOP_HEADER_PREFIX
-
-    def parse(self, file: ExportFile) -> ParseResult:
-        raw = read_csv_text(decode(read_export(file)), file.name, required=("first name",))
-        return ParseResult(records=outlook_to_records(raw, file.name))
+    def to_records(self, raw: pl.DataFrame, source_file: str) -> pl.DataFrame:
+        return outlook_to_records(raw, source_file)
 
 
-class OutlookWebCsv:
+class OutlookWebCsv(HeaderCsvConnector):
     """Outlook.com / new Outlook / Microsoft 365 web export (§4.2)."""
 
     name = "outlook_web_csv"
     source = SOURCE
+    header_prefix = WEB_HEADER_PREFIX
 
-    def sniff(self, file_name: str, head: str) -> bool:
-        return header_cells(first_line(head))[:7] == WEB_HEADER_PREFIX
-
-    def parse(self, file: ExportFile) -> ParseResult:
-        raw = read_csv_text(decode(read_export(file)), file.name, required=("first name",))
-        return ParseResult(records=outlook_to_records(raw, file.name))
+    def to_records(self, raw: pl.DataFrame, source_file: str) -> pl.DataFrame:
+        return outlook_to_records(raw, source_file)
