@@ -10,11 +10,13 @@ regenerated and reviewed. Deliberate duplicates across and within sources make t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
 import random
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -192,6 +194,21 @@ def make_people(count: int, rng: random.Random) -> list[Person]:
     return people
 
 
+@contextlib.contextmanager
+def zip_writer(
+    path: Path, date_time: tuple[int, int, int, int, int, int]
+) -> Iterator[Callable[[str, str], None]]:
+    """Yield ``add(member, text)``; fixed timestamps keep the archive byte-identical."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+
+        def add(name: str, text: str) -> None:
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, text)
+
+        yield add
+
+
 def csv_text(header: list[str], rows: list[list[str]], quote_all: bool = False) -> str:
     buffer = io.StringIO()
     writer = csv.writer(
@@ -272,15 +289,9 @@ def linkedin_zip(people: list[Person], rng: random.Random, out: Path) -> None:
         ]
         for i, p in enumerate(connected[:5])
     ]
-    with zipfile.ZipFile(
-        out / "Basic_LinkedInDataExport_11-20-2026.zip", "w", zipfile.ZIP_DEFLATED
-    ) as archive:
-
-        def add(name: str, text: str) -> None:
-            info = zipfile.ZipInfo(name, date_time=(2026, 11, 20, 8, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, text)
-
+    with zip_writer(
+        out / "Basic_LinkedInDataExport_11-20-2026.zip", (2026, 11, 20, 8, 0, 0)
+    ) as add:
         add("Connections.csv", connections)
         add(
             "messages.csv",
@@ -609,15 +620,7 @@ def x_archive(people: list[Person], out: Path) -> None:
                 }
             }
         )
-    with zipfile.ZipFile(
-        out / "twitter-2026-11-18-0a1b2c3d.zip", "w", zipfile.ZIP_DEFLATED
-    ) as archive:
-
-        def add(name: str, text: str) -> None:
-            info = zipfile.ZipInfo(name, date_time=(2026, 11, 18, 7, 30, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, text)
-
+    with zip_writer(out / "twitter-2026-11-18-0a1b2c3d.zip", (2026, 11, 18, 7, 30, 0)) as add:
         add("data/account.js", ytd("account", account))
         add(
             "data/follower.js",
