@@ -19,6 +19,7 @@ the old system group ``My Contacts`` is normalised to the current ``myContacts``
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import polars as pl
 
@@ -116,12 +117,38 @@ class GoogleOutlookCsv(HeaderCsvConnector):
         return outlook_to_records(raw, source_file, source=SOURCE)
 
 
-def google_to_records(raw: pl.DataFrame, source_file: str) -> pl.DataFrame:
-    """Pure mapping of the all-string current Google CSV frame onto RECORD_SCHEMA."""
+def _column_getter(raw: pl.DataFrame) -> Callable[[str], pl.Expr]:
+    """A column by normalised header name, or null when this export has no such column."""
 
     def col(name: str) -> pl.Expr:
         return pl.col(name) if name in raw.columns else pl.lit(None, dtype=pl.String)
 
+    return col
+
+
+def _address_book_records(
+    raw: pl.DataFrame, source_file: str, fields: dict[str, pl.Expr]
+) -> pl.DataFrame:
+    """What both Google CSV eras share; ``fields`` maps record columns to era-specific ones."""
+    frame = raw.with_columns(raw_json(raw)).with_row_index("source_row", offset=1)
+    records = frame.select(
+        pl.lit(SOURCE).alias("source"),
+        pl.lit(source_file).alias("source_file"),
+        pl.col("source_row").cast(pl.Int64),
+        pl.lit("contact").alias("kind"),
+        pl.lit("address_book").alias("channel"),
+        *(expr.alias(name) for name, expr in fields.items()),
+        numbered_values(raw.columns, "e-mail").alias("emails"),
+        numbered_values(raw.columns, "phone").alias("phones"),
+        numbered_values(raw.columns, "website").alias("urls"),
+        pl.col("raw"),
+    )
+    return conform(records, RECORD_SCHEMA)
+
+
+def google_to_records(raw: pl.DataFrame, source_file: str) -> pl.DataFrame:
+    """Pure mapping of the all-string current Google CSV frame onto RECORD_SCHEMA."""
+    col = _column_getter(raw)
     full_name = pl.coalesce(
         _person_name(
             [col("name prefix"), col("first name"), col("middle name"), col("last name")]
@@ -130,62 +157,45 @@ def google_to_records(raw: pl.DataFrame, source_file: str) -> pl.DataFrame:
         col("file as"),
         col("nickname"),
     )
-    frame = raw.with_columns(raw_json(raw)).with_row_index("source_row", offset=1)
-    records = frame.select(
-        pl.lit(SOURCE).alias("source"),
-        pl.lit(source_file).alias("source_file"),
-        pl.col("source_row").cast(pl.Int64),
-        pl.lit("contact").alias("kind"),
-        pl.lit("address_book").alias("channel"),
-        full_name.alias("full_name"),
-        col("first name").alias("first_name"),
-        col("middle name").alias("middle_name"),
-        col("last name").alias("last_name"),
-        col("nickname").alias("nickname"),
-        numbered_values(raw.columns, "e-mail").alias("emails"),
-        numbered_values(raw.columns, "phone").alias("phones"),
-        numbered_values(raw.columns, "website").alias("urls"),
-        col("organization name").alias("company"),
-        col("organization title").alias("title"),
-        col("address 1 - city").alias("location"),
-        split_labels(col("labels")).alias("labels"),
-        col("birthday").alias("birthday"),
-        pl.col("raw"),
+    return _address_book_records(
+        raw,
+        source_file,
+        {
+            "full_name": full_name,
+            "first_name": col("first name"),
+            "middle_name": col("middle name"),
+            "last_name": col("last name"),
+            "nickname": col("nickname"),
+            "company": col("organization name"),
+            "title": col("organization title"),
+            "location": col("address 1 - city"),
+            "labels": split_labels(col("labels")),
+            "birthday": col("birthday"),
+        },
     )
-    return conform(records, RECORD_SCHEMA)
 
 
 def google_legacy_to_records(raw: pl.DataFrame, source_file: str) -> pl.DataFrame:
     """Pure mapping of the all-string legacy Google CSV frame onto RECORD_SCHEMA."""
-
-    def col(name: str) -> pl.Expr:
-        return pl.col(name) if name in raw.columns else pl.lit(None, dtype=pl.String)
-
+    col = _column_getter(raw)
     full_name = pl.coalesce(
         col("name"),
         _person_name([col("given name"), col("additional name"), col("family name")]),
         col("nickname"),
     )
-    frame = raw.with_columns(raw_json(raw)).with_row_index("source_row", offset=1)
-    records = frame.select(
-        pl.lit(SOURCE).alias("source"),
-        pl.lit(source_file).alias("source_file"),
-        pl.col("source_row").cast(pl.Int64),
-        pl.lit("contact").alias("kind"),
-        pl.lit("address_book").alias("channel"),
-        full_name.alias("full_name"),
-        col("given name").alias("first_name"),
-        col("additional name").alias("middle_name"),
-        col("family name").alias("last_name"),
-        col("nickname").alias("nickname"),
-        numbered_values(raw.columns, "e-mail").alias("emails"),
-        numbered_values(raw.columns, "phone").alias("phones"),
-        numbered_values(raw.columns, "website").alias("urls"),
-        col("organization 1 - name").alias("company"),
-        col("organization 1 - title").alias("title"),
-        pl.coalesce(col("address 1 - city"), col("location")).alias("location"),
-        split_labels(col("group membership")).alias("labels"),
-        col("birthday").alias("birthday"),
-        pl.col("raw"),
+    return _address_book_records(
+        raw,
+        source_file,
+        {
+            "full_name": full_name,
+            "first_name": col("given name"),
+            "middle_name": col("additional name"),
+            "last_name": col("family name"),
+            "nickname": col("nickname"),
+            "company": col("organization 1 - name"),
+            "title": col("organization 1 - title"),
+            "location": pl.coalesce(col("address 1 - city"), col("location")),
+            "labels": split_labels(col("group membership")),
+            "birthday": col("birthday"),
+        },
     )
-    return conform(records, RECORD_SCHEMA)
