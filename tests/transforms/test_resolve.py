@@ -381,3 +381,41 @@ def test_personal_keys_drop_shared_values_and_keep_nulls() -> None:
     )
     out = _without(frame, "k", pl.Series(["s"], dtype=pl.String))
     assert out.to_list() == [["a", "b"], None, [], [], ["c"]]
+
+
+def _with_street(rows: list[dict[str, object]], streets: dict[str, str]) -> pl.DataFrame:
+    """Febrl-style records: the resolver reads an optional ``street`` column."""
+    frame = make_records(rows)
+    return frame.with_columns(
+        pl.col("record_id").replace_strict(streets, default=None).alias("street")
+    )
+
+
+HOUSEHOLD = [
+    {"record_id": "a", "first_name": "Marit", "last_name": "Oskarvell", "location": "Tarn 4021"},
+    {"record_id": "b", "first_name": "Kasimir", "last_name": "Oskarvell", "location": "Tarn 4021"},
+]
+
+
+def test_mangled_first_name_at_the_same_street_is_one_person(no_previous: pl.DataFrame) -> None:
+    records = _with_street(HOUSEHOLD, {"a": "17 wattle grove", "b": "17 wattle grove"})
+    result = resolve(records, no_previous, Overrides(), CONFIG)
+    assert together(result, "a", "b")  # nothing a second household member would carry
+
+
+def test_household_members_with_their_own_phones_stay_apart(no_previous: pl.DataFrame) -> None:
+    rows = [
+        {**HOUSEHOLD[0], "phones": ["+44 7700 900111"]},
+        {**HOUSEHOLD[1], "phones": ["+44 7700 900222"]},
+    ]
+    records = _with_street(rows, {"a": "17 wattle grove", "b": "17 wattle grove"})
+    result = resolve(records, no_previous, Overrides(), CONFIG)
+    assert not together(result, "a", "b")
+    refused = result.links.filter(pl.col("record_id_l") == "a", pl.col("record_id_r") == "b")
+    assert refused["decision"].to_list() == ["maybe"]  # kept for review, not merged
+
+
+def test_a_shared_home_line_does_not_merge_a_family(no_previous: pl.DataFrame) -> None:
+    rows = [{**row, "phones": ["+44 20 7946 0321"]} for row in HOUSEHOLD]
+    result = resolve(make_records(rows), no_previous, Overrides(), CONFIG)
+    assert not together(result, "a", "b")

@@ -211,17 +211,25 @@ def score_pairs(
         pl.col("email") == email.index("else")
     )
     name_only_blocked = ~strong & conflicting & ~corroborated
-    # a different first name under the same last name is a relative (a spouse at the same
-    # address, a twin with the same birthday) unless the birthday agrees and no e-mail or
-    # phone disagrees: only then is it the same person with a mangled name
+    # a different first name under the same last name is a relative: a spouse or child at
+    # the same address, often on the same home line, a twin with the same birthday. It is
+    # the same person with a mangled name only when nothing a household member would carry
+    # separately disagrees (their own e-mail or phone), no shared phone suggests a family
+    # line, and the birthday or the street agrees; an e-mail or profile in common overrides.
     relative = pl.col("name").is_in([name.index("first_differs"), name.index("one_crossed")])
+    same_street = pl.col("street").is_in([street.index("exact"), street.index("fuzzy_high")])
+    identity = (
+        (pl.col("email") == email.index("exact"))
+        | (pl.col("linkedin") == linkedin.index("exact"))
+        | (pl.col("x") == x.index("id_exact"))
+    )
     relative_blocked = (
-        ~strong
-        & relative
+        relative
+        & ~identity
         & (
-            ~same_birthday
-            | (pl.col("email") == email.index("else"))
-            | (pl.col("phone") == phone.index("else"))
+            pl.col("email").is_in([email.index("exact_shared"), email.index("else")])
+            | (pl.col("phone") != phone.index("null"))
+            | ~(same_birthday | same_street)
         )
     )
     # names that share nothing: a shared e-mail or phone is then a team inbox, a switchboard
