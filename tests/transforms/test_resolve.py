@@ -419,3 +419,33 @@ def test_a_shared_home_line_does_not_merge_a_family(no_previous: pl.DataFrame) -
     rows = [{**row, "phones": ["+44 20 7946 0321"]} for row in HOUSEHOLD]
     result = resolve(make_records(rows), no_previous, Overrides(), CONFIG)
     assert not together(result, "a", "b")
+
+
+def test_an_old_employer_on_a_card_does_not_split_a_person(no_previous: pl.DataFrame) -> None:
+    """The address book still says Granite Foods; the work address says Cobalt Robotics."""
+    rows = [
+        {
+            "record_id": "li",
+            "source": "linkedin",
+            "first_name": "Ilse",
+            "last_name": "Vantongeren",
+            "company": "Cobalt Robotics",
+            "linkedin_url": "https://www.linkedin.com/in/ivantongeren",
+        },
+        {
+            "record_id": "mail",
+            "source": "gmail",
+            "full_name": "Ilse Vantongeren",
+            "emails": ["ilse.vt@gmail.com", "ivantongeren@cobaltrobotics.com"],
+        },
+        {
+            "record_id": "card",
+            "source": "google",
+            "first_name": "Ilse",
+            "last_name": "Vantongeren",
+            "company": "Granite Foods",
+            "emails": ["ilse.vt@gmail.com"],
+        },
+    ]
+    result = resolve(make_records(rows), no_previous, Overrides(), CONFIG)
+    assert len(people(result)) == 1  # name + employer (via the work domain) is not a weak link

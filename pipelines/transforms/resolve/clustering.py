@@ -4,8 +4,9 @@ Connected components are found in polars (label propagation with pointer jumping
 components that could violate a constraint are re-clustered in Python, greedily in the
 order must-link, strong edges, weak edges (each by descending score): an edge is skipped
 when it would put two LinkedIn profiles, two X accounts or two sides of a cannot-link
-override into one cluster, and a weak (name-level) edge is also skipped when the two groups
-disagree on company or e-mail. So a cluster never chains through one weak link.
+override into one cluster, and a weak edge (the name, with no shared identifier and no
+agreeing employer, birthday or street) is also skipped when the two groups disagree on
+company or e-mail. So a cluster never chains through one weak link.
 """
 
 from __future__ import annotations

@@ -196,8 +196,14 @@ def run(
     must, tokens, unmatched = _override_constraints(
         overrides, features, previous_ids, config.default_region
     )
+    # only a name-level edge is 'weak' in clustering: an identifier, or the employer,
+    # birthday or street agreeing, lets a link join groups whose other fields differ
     merges = scored.filter(pl.col("decision") == "merge").select(
-        "rid_l", "rid_r", "score", "strong", pl.lit(False).alias("must")
+        "rid_l",
+        "rid_r",
+        "score",
+        (pl.col("strong") | pl.col("corroborated")).alias("strong"),
+        pl.lit(False).alias("must"),
     )
     edges = pl.concat([must, merges.cast(EDGE_SCHEMA)]) if must.height else merges
     labels, refused = cluster(n, edges.cast(EDGE_SCHEMA), features, tokens)

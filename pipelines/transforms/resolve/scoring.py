@@ -172,7 +172,10 @@ def score_pairs(
     comparisons: tuple[Comparison, ...] | None = None,
     chunk: int = 1_000_000,
 ) -> pl.DataFrame:
-    """Level per comparison, ``score``, ``strong``, ``decision`` for every candidate pair.
+    """Level per comparison, ``score``, ``strong``, ``corroborated``, ``decision`` per pair.
+
+    ``strong``: an identifier is shared; ``corroborated``: employer, birthday or street
+    agrees (more than a name, less than an identifier).
 
     Pairs are scored in chunks so the wide ``_l``/``_r`` frame never holds all pairs at once.
     """
@@ -241,6 +244,7 @@ def score_pairs(
     first_only_blocked = (pl.col("name") == name.index("first_only")) & ~strong & ~corroborated
     return scored.with_columns(
         strong.alias("strong"),
+        corroborated.alias("corroborated"),
         pl.when(cannot)
         .then(pl.lit("cannot"))
         .when(
