@@ -449,3 +449,65 @@ def test_an_old_employer_on_a_card_does_not_split_a_person(no_previous: pl.DataF
     ]
     result = resolve(make_records(rows), no_previous, Overrides(), CONFIG)
     assert len(people(result)) == 1  # name + employer (via the work domain) is not a weak link
+
+
+def _letters(i: int) -> str:
+    out = ""
+    for _ in range(4):
+        i, digit = divmod(i, 26)
+        out += "bcdfghjklmnpqrstvwxzaeiouy"[digit]
+    return out.capitalize()
+
+
+def _crowd() -> list[dict[str, object]]:
+    """1,800 people, one in nine called Ilse: her first name alone is common here."""
+    firsts = ["Ilse", "Tomas", "Greet", "Wout", "Fien", "Ruben", "Lotte", "Jef", "Mira"]
+    return [
+        {
+            "record_id": f"crowd{i}",
+            "source": "google",
+            "first_name": firsts[i % len(firsts)],
+            "last_name": f"Vr{_letters(i)}",
+            "emails": [f"person{i}@crowd.example"],
+        }
+        for i in range(1800)
+    ]
+
+
+ILSE_LINKEDIN = {
+    "record_id": "li",
+    "source": "linkedin",
+    "first_name": "Ilse",
+    "last_name": "Vantongeren",
+    "company": "Cobalt Robotics",
+    "linkedin_url": "https://www.linkedin.com/in/ivantongeren",
+}
+ILSE_X = {"record_id": "x", "source": "x", "full_name": "Ilse Vantongeren", "x_account_id": "42"}
+
+
+def test_the_only_two_groups_with_a_rare_name_join(no_previous: pl.DataFrame) -> None:
+    rows = [*_crowd(), ILSE_LINKEDIN, ILSE_X]
+    result = resolve(make_records(rows), no_previous, Overrides(), CONFIG)
+    assert together(result, "li", "x")
+    link = result.links.filter(pl.col("record_id_l") == "li", pl.col("record_id_r") == "x")
+    assert link["decision"].to_list() == ["merge"]
+    assert link["rule"].item().startswith("sole_namesake name:exact")
+    assert link["score"].item() < CONFIG.merge_threshold  # the pair alone would not merge
+    assert result.stats["pairs.sole_namesakes"] == 1
+
+
+def test_a_disagreeing_namesake_keeps_every_group_with_that_name_apart(
+    no_previous: pl.DataFrame,
+) -> None:
+    namesake = {
+        "record_id": "card",
+        "source": "google",
+        "first_name": "Ilse",
+        "last_name": "Vantongeren",
+        "company": "Granite Foods",
+    }
+    rows = [*_crowd(), ILSE_LINKEDIN, ILSE_X, namesake]
+    result = resolve(make_records(rows), no_previous, Overrides(), CONFIG)
+    assert not together(result, "li", "x")
+    assert not together(result, "card", "x")
+    assert result.stats["pairs.sole_namesakes"] == 0

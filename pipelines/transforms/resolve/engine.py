@@ -32,6 +32,7 @@ from pipelines.transforms.resolve.blocking import DEFAULT_RULES, block
 from pipelines.transforms.resolve.clustering import EDGE_SCHEMA, cluster
 from pipelines.transforms.resolve.comparisons import Comparison, default_comparisons
 from pipelines.transforms.resolve.ids import assign_person_ids, record_keys
+from pipelines.transforms.resolve.namesakes import join_sole_namesakes
 from pipelines.transforms.resolve.scoring import add_features, explain, score_pairs
 
 _INPUT_COLUMNS = (
@@ -207,6 +208,8 @@ def run(
     )
     edges = pl.concat([must, merges.cast(EDGE_SCHEMA)]) if must.height else merges
     labels, refused = cluster(n, edges.cast(EDGE_SCHEMA), features, tokens)
+    labels, namesakes = join_sole_namesakes(labels, features, list(tokens))
+    stats["pairs.sole_namesakes"] = float(namesakes.height)
     stats["overrides.unmatched_identifiers"] = float(unmatched)
     stats["pairs.merge"] = float(merges.height)
     stats["pairs.maybe"] = float(scored.filter(pl.col("decision") == "maybe").height)
@@ -223,26 +226,45 @@ def run(
         .select("record_id", "person_id", "record_key")
     )
     stats["people"] = float(mapping.height)
-    links = _links(scored, refused, must, features, labels)
+    sole = score_pairs(
+        namesakes.select("rid_l", "rid_r"),
+        features,
+        config.merge_threshold,
+        config.maybe_threshold,
+        comparisons,
+    )
+    links = _links(scored, sole, refused, must, features, labels)
     lap("ids_and_links")
     return Resolution(assignments=assignments, links=links, history=history, stats=stats)
 
 
 def _links(
     scored: pl.DataFrame,
+    sole: pl.DataFrame,
     refused: pl.DataFrame,
     must: pl.DataFrame,
     features: pl.DataFrame,
     labels: pl.Series,
 ) -> pl.DataFrame:
-    """LINK_SCHEMA rows: merges that joined records, maybes, guard refusals, must-links."""
-    candidates = scored.filter(pl.col("decision").is_in(["merge", "maybe"]))
+    """LINK_SCHEMA rows: merges that joined records, maybes, guard refusals, sole-namesake
+    joins (``sole``: those pairs scored), must-links."""
+    candidates = pl.concat(
+        [
+            scored.filter(pl.col("decision").is_in(["merge", "maybe"]))
+            .join(sole, on=["rid_l", "rid_r"], how="anti")
+            .with_columns(pl.lit(False).alias("_sole")),
+            sole.with_columns(pl.lit(True).alias("_sole")),
+        ],
+        how="diagonal_relaxed",
+    )
     same = labels.gather(candidates["rid_l"]) == labels.gather(candidates["rid_r"])
     candidates = candidates.with_columns(same.alias("_same")).join(
         refused, on=["rid_l", "rid_r"], how="left"
     )
     decision = (
         pl.when((pl.col("decision") == "merge") & pl.col("_same"))
+        .then(pl.lit("merge"))
+        .when(pl.col("_sole"))
         .then(pl.lit("merge"))
         .otherwise(pl.lit("maybe"))
     )
@@ -251,7 +273,9 @@ def _links(
         "rid_l",
         "rid_r",
         decision.alias("decision"),
-        pl.when(pl.col("reason").is_not_null())
+        pl.when(pl.col("_sole"))
+        .then(pl.lit("sole_namesake ") + pl.col("rule"))
+        .when(pl.col("reason").is_not_null())
         .then(pl.lit("guard:") + pl.col("reason") + pl.lit(" ") + pl.col("rule"))
         .otherwise(pl.col("rule"))
         .alias("rule"),

@@ -1,0 +1,96 @@
+"""Second pass: join the few groups that carry a rare full name and disagree on nothing.
+
+An X account 'Ilse Vantongeren' and a LinkedIn connection 'Ilse Vantongeren' share only a
+name, which pairwise scoring rightly refuses when the name is common. A person looks at the
+whole network instead: when a rare name belongs to two or three groups only, and nothing
+about those groups disagrees (profiles, X accounts, employers, cities, e-mails, cannot-link
+overrides), they are one person. Everything here is a group-level column operation.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from pipelines.transforms.resolve.clustering import connected_components
+
+# at most this many groups may carry the name (a name of many groups is a common one)
+MAX_GROUPS = 3
+# the name must be rare: records expected to carry it by chance (first share x last share x
+# records) at most this many
+MAX_EXPECTED = 0.25
+# attributes a person does not hold two of at once (for e-mails: personal addresses only)
+_PROFILE = ("linkedin_key", "x_id_key", "company_key", "city_key")
+
+NAMESAKE_SCHEMA = pl.Schema(
+    {"rid_l": pl.UInt32, "rid_r": pl.UInt32, "expected": pl.Float64, "groups": pl.UInt32}
+)
+
+
+def join_sole_namesakes(
+    labels: pl.Series, features: pl.DataFrame, cannot_rids: list[int]
+) -> tuple[pl.Series, pl.DataFrame]:
+    """New labels (smallest rid per cluster) and one link per joined pair of groups.
+
+    ``features``: rid-indexed resolver features; ``cannot_rids``: records named by a
+    cannot-link override (their groups are never joined here).
+    """
+    named = features.select(
+        "rid",
+        pl.concat_str("first_key", "last_key", separator=" ").alias("full_name"),
+        (pl.col("first_key_freq") * pl.col("last_key_freq") * pl.col("records")).alias("expected"),
+        *_PROFILE,
+        "email_keys_personal",
+    ).with_columns(labels.gather(features["rid"]).alias("label"))
+    groups = (
+        named.drop_nulls("full_name")
+        .group_by("full_name", "label")
+        .agg(pl.col("rid").min(), pl.col("expected").max())
+        .with_columns(pl.len().over("full_name").alias("groups"))
+        .filter(
+            pl.col("groups").is_between(2, MAX_GROUPS)
+            & (pl.col("expected").max().over("full_name") <= MAX_EXPECTED)
+        )
+    )
+    if groups.height == 0:
+        return labels, NAMESAKE_SCHEMA.to_frame()
+    involved = groups.select(pl.col("label").unique()).to_series()
+    members = named.filter(pl.col("label").is_in(involved.implode()))
+    profile = members.group_by("label").agg(
+        *(pl.col(c).drop_nulls().unique().alias(c) for c in _PROFILE),
+        pl.col("email_keys_personal").list.explode().drop_nulls().unique().alias("emails"),
+        pl.col("rid")
+        .is_in(pl.Series(cannot_rids, dtype=pl.UInt32).implode())
+        .any()
+        .alias("cannot"),
+    )
+    pairs = (
+        groups.join(groups, on="full_name", suffix="_r")
+        .filter(pl.col("label") < pl.col("label_r"))
+        .join(profile, on="label")
+        .join(profile, left_on="label_r", right_on="label", suffix="_r")
+    )
+    disagree = pl.col("cannot") | pl.col("cannot_r")
+    for column in (*_PROFILE, "emails"):
+        mine, theirs = pl.col(column), pl.col(f"{column}_r")
+        disagree = disagree | (
+            (mine.list.len() > 0)
+            & (theirs.list.len() > 0)
+            & (mine.list.set_intersection(theirs).list.len() == 0)
+        )
+    pairs = pairs.with_columns(disagree.alias("disagree"))
+    # one disagreement anywhere among a name's groups: namesakes, leave them all apart
+    doubtful = pairs.filter(pl.col("disagree")).select("full_name").unique()
+    joined = pairs.join(doubtful, on="full_name", how="anti")
+    if joined.height == 0:
+        return labels, NAMESAKE_SCHEMA.to_frame()
+    edges = joined.select(pl.col("label").alias("rid_l"), pl.col("label_r").alias("rid_r")).cast(
+        pl.UInt32
+    )
+    merged = connected_components(labels.len(), edges)
+    links = joined.select(
+        pl.min_horizontal("rid", "rid_r").alias("rid_l"),
+        pl.max_horizontal("rid", "rid_r").alias("rid_r"),
+        "expected",
+        "groups",
+    ).cast(NAMESAKE_SCHEMA)
+    return merged.gather(labels).rename(labels.name), links
