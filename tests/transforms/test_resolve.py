@@ -511,3 +511,25 @@ def test_a_disagreeing_namesake_keeps_every_group_with_that_name_apart(
     assert not together(result, "li", "x")
     assert not together(result, "card", "x")
     assert result.stats["pairs.sole_namesakes"] == 0
+
+
+def test_sole_namesakes_read_addresses_as_employer_or_personal(no_previous: pl.DataFrame) -> None:
+    """A work address and a personal one do not disagree; work addresses at two employers do."""
+    work = {
+        "record_id": "work",
+        "source": "outlook",
+        "first_name": "Ilse",
+        "last_name": "Vantongeren",
+        "emails": ["ivantongeren@cobaltrobotics.example"],
+    }
+    personal = {
+        "record_id": "home",
+        "source": "gmail",
+        "full_name": "Ilse Vantongeren",
+        "emails": ["ilse.vt@gmail.com"],
+    }
+    result = resolve(make_records([*_crowd(), work, personal]), no_previous, Overrides(), CONFIG)
+    assert together(result, "work", "home")
+    elsewhere = {**personal, "emails": ["ilse@granitefoods.example"]}
+    result = resolve(make_records([*_crowd(), work, elsewhere]), no_previous, Overrides(), CONFIG)
+    assert not together(result, "work", "home")

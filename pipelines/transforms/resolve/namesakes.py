@@ -3,14 +3,15 @@
 An X account 'Ilse Vantongeren' and a LinkedIn connection 'Ilse Vantongeren' share only a
 name, which pairwise scoring rightly refuses when the name is common. A person looks at the
 whole network instead: when a rare name belongs to two or three groups only, and nothing
-about those groups disagrees (profiles, X accounts, employers, cities, e-mails, cannot-link
-overrides), they are one person. Everything here is a group-level column operation.
+about those groups disagrees (profiles, X accounts, employers by company or work domain,
+cities, personal addresses, cannot-link overrides), they are one person. Everything here is a group-level column operation.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
+from pipelines.transforms.normalize import FREEMAIL_DOMAINS
 from pipelines.transforms.resolve.clustering import connected_components
 
 # at most this many groups may carry the name (a name of many groups is a common one)
@@ -18,8 +19,9 @@ MAX_GROUPS = 3
 # the name must be rare: records expected to carry it by chance (first share x last share x
 # records) at most this many
 MAX_EXPECTED = 0.25
-# attributes a person does not hold two of at once (for e-mails: personal addresses only)
-_PROFILE = ("linkedin_key", "x_id_key", "company_key", "city_key")
+# attributes a person holds one of at a time: a profile, an X account, an employer (company
+# or work e-mail domain), a city, personal (freemail) addresses
+_PROFILE = ("linkedin_key", "x_id_key", "employers", "city_key", "personal_emails")
 
 NAMESAKE_SCHEMA = pl.Schema(
     {"rid_l": pl.UInt32, "rid_r": pl.UInt32, "expected": pl.Float64, "groups": pl.UInt32}
@@ -38,8 +40,13 @@ def join_sole_namesakes(
         "rid",
         pl.concat_str("first_key", "last_key", separator=" ").alias("full_name"),
         (pl.col("first_key_freq") * pl.col("last_key_freq") * pl.col("records")).alias("expected"),
-        *_PROFILE,
-        "email_keys_personal",
+        "linkedin_key",
+        "x_id_key",
+        "city_key",
+        pl.concat_list(pl.col("company_key"), pl.col("domain_stems")).alias("employers"),
+        pl.col("email_keys_personal")
+        .list.filter(pl.element().str.extract(r"@(.+)$").is_in(FREEMAIL_DOMAINS))
+        .alias("personal_emails"),
     ).with_columns(labels.gather(features["rid"]).alias("label"))
     groups = (
         named.drop_nulls("full_name")
@@ -56,8 +63,8 @@ def join_sole_namesakes(
     involved = groups.select(pl.col("label").unique()).to_series()
     members = named.filter(pl.col("label").is_in(involved.implode()))
     profile = members.group_by("label").agg(
-        *(pl.col(c).drop_nulls().unique().alias(c) for c in _PROFILE),
-        pl.col("email_keys_personal").list.explode().drop_nulls().unique().alias("emails"),
+        *(pl.col(c).drop_nulls().unique() for c in ("linkedin_key", "x_id_key", "city_key")),
+        *(pl.col(c).list.explode().drop_nulls().unique() for c in ("employers", "personal_emails")),
         pl.col("rid")
         .is_in(pl.Series(cannot_rids, dtype=pl.UInt32).implode())
         .any()
@@ -70,7 +77,7 @@ def join_sole_namesakes(
         .join(profile, left_on="label_r", right_on="label", suffix="_r")
     )
     disagree = pl.col("cannot") | pl.col("cannot_r")
-    for column in (*_PROFILE, "emails"):
+    for column in _PROFILE:
         mine, theirs = pl.col(column), pl.col(f"{column}_r")
         disagree = disagree | (
             (mine.list.len() > 0)
