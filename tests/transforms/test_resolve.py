@@ -533,3 +533,23 @@ def test_sole_namesakes_read_addresses_as_employer_or_personal(no_previous: pl.D
     elsewhere = {**personal, "emails": ["ilse@granitefoods.example"]}
     result = resolve(make_records([*_crowd(), work, elsewhere]), no_previous, Overrides(), CONFIG)
     assert not together(result, "work", "home")
+
+
+def test_a_bare_address_is_matched_under_the_name_it_spells(no_previous: pl.DataFrame) -> None:
+    rows = [
+        {"record_id": "mail", "source": "gmail", "emails": ["Ottilie.Varga84@gmail.com"]},
+        {"record_id": "desk", "source": "email_log", "emails": ["info@vargaworks.example"]},
+        {
+            "record_id": "li",
+            "source": "linkedin",
+            "first_name": "Ottilie",
+            "last_name": "Varga",
+            "company": "Varga Works",
+            "linkedin_url": "https://www.linkedin.com/in/ovarga",
+        },
+    ]
+    records = make_records(rows)
+    result = resolve(records, no_previous, Overrides(), CONFIG)
+    assert together(result, "mail", "li")
+    assert not together(result, "desk", "li")  # 'info' spells no name
+    assert records.filter(pl.col("record_id") == "mail")["full_name"].item() is None
