@@ -553,3 +553,26 @@ def test_a_bare_address_is_matched_under_the_name_it_spells(no_previous: pl.Data
     assert together(result, "mail", "li")
     assert not together(result, "desk", "li")  # 'info' spells no name
     assert records.filter(pl.col("record_id") == "mail")["full_name"].item() is None
+
+
+def test_a_bare_work_address_takes_the_one_matching_name_at_that_employer(
+    no_previous: pl.DataFrame,
+) -> None:
+    ottilie = {
+        "record_id": "li",
+        "source": "linkedin",
+        "first_name": "Ottilie",
+        "last_name": "Varga",
+        "company": "Varga Works",
+        "linkedin_url": "https://www.linkedin.com/in/ovarga",
+    }
+    bare = {"record_id": "mail", "source": "gmail", "emails": ["ovarga84@vargaworks.com"]}
+    result = resolve(make_records([ottilie, bare]), no_previous, Overrides(), CONFIG)
+    assert together(result, "mail", "li")
+    details = json.loads(result.links.filter(pl.col("record_id_l") == "li")["details"].item())
+    assert details["name"]["first_key"] == {"l": "ottilie", "r": "ottilie"}
+    # two O. Vargas at Varga Works: the address could be either, so it stays apart
+    oskar = {**ottilie, "record_id": "li2", "first_name": "Oskar", "linkedin_url": None}
+    result = resolve(make_records([ottilie, oskar, bare]), no_previous, Overrides(), CONFIG)
+    assert not together(result, "mail", "li")
+    assert not together(result, "mail", "li2")

@@ -28,6 +28,10 @@ from pipelines.transforms.resolve import (
     ResolveConfig,
     map_locally,
 )
+from pipelines.transforms.resolve.addresses import (
+    with_names_from_addresses,
+    with_names_from_work_addresses,
+)
 from pipelines.transforms.resolve.blocking import DEFAULT_RULES, block
 from pipelines.transforms.resolve.clustering import EDGE_SCHEMA, cluster
 from pipelines.transforms.resolve.comparisons import Comparison, default_comparisons
@@ -136,37 +140,6 @@ def _score_partition(
     return scored.filter(pl.col("decision") != "no")
 
 
-# 'jane.doe@', 'jane_doe84@', 'doe-jane@' (a swap is scored as one): two words, digits after
-_NAME_ADDRESS = r"^([a-z]{2,})[._-]([a-z]{2,})\d*(?:\+.*)?@"
-
-
-def with_names_from_addresses(records: pl.DataFrame) -> pl.DataFrame:
-    """A record with no name at all (a bare address in a mail log) is matched under the name
-    its address spells, 'jane.doe84@gmail.com' -> 'jane doe'. For matching only: the record's
-    own name columns stay empty, so nothing displays a guessed name."""
-    if "emails" not in records.columns:
-        return records
-    names = [c for c in ("full_name", "first_name", "last_name") if c in records.columns]
-    nameless = pl.all_horizontal(
-        [pl.col(c).str.strip_chars().replace("", None).is_null() for c in names]
-    )
-    spelled = (
-        pl.col("emails")
-        .list.eval(
-            pl.concat_str(
-                pl.element().str.to_lowercase().str.extract(_NAME_ADDRESS, 1),
-                pl.element().str.to_lowercase().str.extract(_NAME_ADDRESS, 2),
-                separator=" ",
-            )
-        )
-        .list.drop_nulls()
-        .list.first()
-    )
-    return records.with_columns(
-        pl.when(nameless).then(spelled).otherwise(pl.col("full_name")).alias("full_name")
-    )
-
-
 def prepare(records: pl.DataFrame, config: ResolveConfig) -> pl.DataFrame:
     """Records sorted by record_id with ``rid`` (0..n-1) and every normalised feature."""
     present = [c for c in _INPUT_COLUMNS if c in records.columns]
@@ -174,6 +147,7 @@ def prepare(records: pl.DataFrame, config: ResolveConfig) -> pl.DataFrame:
     base = base.with_columns(pl.col("rid").cast(pl.UInt32))
     base = with_names_from_addresses(base)
     features = normalize_records(base, NormalizeConfig(default_region=config.default_region))
+    features = with_names_from_work_addresses(features)
     # the raw input columns are read by nothing after here: drop them (a third of the frame)
     raw = [c for c in _INPUT_COLUMNS if c not in ("record_id", "source")]
     return add_features(features).drop(raw, strict=False)

@@ -1,0 +1,114 @@
+"""Names that e-mail addresses spell, for records that carry no name of their own.
+
+Many addresses are built from the name: 'jane.doe84@gmail.com', 'jdoe@acme.com'. A record
+with nothing but such an address is matched under that name. For matching only: the
+record's own name columns stay empty, so nothing ever displays a guessed name.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from pipelines.transforms.normalize import FREEMAIL_DOMAINS
+
+# 'jane.doe@', 'jane_doe84@', 'doe-jane@' (a swap is scored as one): two words, digits after
+_NAME_ADDRESS = r"^([a-z]{2,})[._-]([a-z]{2,})\d*(?:\+.*)?@"
+
+
+def with_names_from_addresses(records: pl.DataFrame) -> pl.DataFrame:
+    """'jane.doe84@gmail.com' on a record with no name -> full name 'jane doe' (before
+    normalising; only rows with no name at all change)."""
+    if "emails" not in records.columns:
+        return records
+    names = [c for c in ("full_name", "first_name", "last_name") if c in records.columns]
+    nameless = pl.all_horizontal(
+        [pl.col(c).str.strip_chars().replace("", None).is_null() for c in names]
+    )
+    spelled = (
+        pl.col("emails")
+        .list.eval(
+            pl.concat_str(
+                pl.element().str.to_lowercase().str.extract(_NAME_ADDRESS, 1),
+                pl.element().str.to_lowercase().str.extract(_NAME_ADDRESS, 2),
+                separator=" ",
+            )
+        )
+        .list.drop_nulls()
+        .list.first()
+    )
+    return records.with_columns(
+        pl.when(nameless).then(spelled).otherwise(pl.col("full_name")).alias("full_name")
+    )
+
+
+_NAME_COLUMNS = ("first_key", "last_key", "name_tokens", "first_canon")
+
+
+def with_names_from_work_addresses(features: pl.DataFrame) -> pl.DataFrame:
+    """'jdoe84@acme.com' on a nameless record takes the name of the one J. Doe at Acme.
+
+    Named records give keys 'initial + surname @ employer' (company key or work domain
+    stem); a nameless record's work address gives 'letters of the local part @ domain stem'.
+    When that key belongs to exactly one name in the network, the record's name keys are
+    that name's (normalised) keys; two J. Does at Acme leave it nameless.
+    """
+    stem = pl.element().str.extract(r"@([^.]+)\.").str.replace_all("-", "")
+    nameless = features.filter(pl.col("first_key").is_null() & pl.col("last_key").is_null())
+    if nameless.height == 0:
+        return features
+    wanted = (
+        nameless.select(
+            "rid",
+            pl.col("email_keys")
+            .list.filter(~pl.element().str.extract(r"@(.+)$").is_in(FREEMAIL_DOMAINS))
+            .list.eval(
+                pl.element().str.extract(r"^([^@]+)@").str.replace_all(r"[^a-z]", "")
+                + pl.lit("@")
+                + stem
+            )
+            .alias("key"),
+        )
+        .explode("key")
+        .drop_nulls("key")
+    )
+    if wanted.height == 0:
+        return features
+    named = features.filter(pl.col("first_key").is_not_null() & pl.col("last_key").is_not_null())
+    spelled = pl.col("first_key").str.slice(0, 1) + pl.col("last_key") + pl.lit("@")
+    employers = pl.concat_list(
+        pl.col("company_key"), pl.col("email_domains").list.eval(stem_of_domain())
+    )
+    offered = (
+        named.select("rid", spelled.alias("_spelled"), employers.alias("_employer"), *_NAME_COLUMNS)
+        .explode("_employer")
+        .drop_nulls("_employer")
+        .select(
+            (pl.col("_spelled") + pl.col("_employer")).alias("key"), "rid", "first_key", "last_key"
+        )
+        .join(wanted.select("key").unique(), on="key", how="semi")
+    )
+    # keys that belong to exactly one name; that name's first record lends its keys
+    unique = (
+        offered.group_by("key")
+        .agg(
+            pl.struct("first_key", "last_key").n_unique().alias("_names"),
+            pl.col("rid").min().alias("donor"),
+        )
+        .filter(pl.col("_names") == 1)
+    )
+    matched = (
+        wanted.join(unique, on="key")
+        .group_by("rid")
+        .agg(pl.col("donor").min(), pl.col("donor").n_unique().alias("_donors"))
+        .filter(pl.col("_donors") == 1)
+    )
+    if matched.height == 0:
+        return features
+    donors = features.select(pl.col("rid").alias("donor"), *_NAME_COLUMNS)
+    lent = matched.join(donors, on="donor").select("rid", *_NAME_COLUMNS)
+    return features.update(lent, on="rid", how="left")
+
+
+def stem_of_domain() -> pl.Expr:
+    """'acme-corp.com' -> 'acmecorp' (the element of a list of domains)."""
+    return pl.element().str.split(".").list.first().str.replace_all("-", "")
