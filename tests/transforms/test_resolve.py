@@ -576,3 +576,24 @@ def test_a_bare_work_address_takes_the_one_matching_name_at_that_employer(
     result = resolve(make_records([ottilie, oskar, bare]), no_previous, Overrides(), CONFIG)
     assert not together(result, "mail", "li")
     assert not together(result, "mail", "li2")
+
+
+def test_a_first_name_with_a_handle_takes_the_one_surname_it_spells(
+    no_previous: pl.DataFrame,
+) -> None:
+    priya = {
+        "record_id": "li",
+        "source": "linkedin",
+        "first_name": "Priya",
+        "last_name": "Andanberg",
+        "company": "Helix Labs",
+        "linkedin_url": "https://www.linkedin.com/in/pandanberg",
+    }
+    tweet = {"record_id": "x", "source": "x", "full_name": "Priya 🚀", "x_handle": "@priyaandan227"}
+    result = resolve(make_records([priya, tweet]), no_previous, Overrides(), CONFIG)
+    assert together(result, "x", "li")
+    # two Priyas whose surnames start with 'andan': the handle could be either's
+    other = {**priya, "record_id": "li2", "last_name": "Andanova", "linkedin_url": None}
+    result = resolve(make_records([priya, other, tweet]), no_previous, Overrides(), CONFIG)
+    assert not together(result, "x", "li")
+    assert not together(result, "x", "li2")

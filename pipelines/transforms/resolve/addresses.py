@@ -112,3 +112,56 @@ def with_names_from_work_addresses(features: pl.DataFrame) -> pl.DataFrame:
 def stem_of_domain() -> pl.Expr:
     """'acme-corp.com' -> 'acmecorp' (the element of a list of domains)."""
     return pl.element().str.split(".").list.first().str.replace_all("-", "")
+
+
+def with_surnames_from_handles(features: pl.DataFrame) -> pl.DataFrame:
+    """'Priya' with handle '@priyaandan227' or 'priya.andanberg@...' takes the surname of the
+    one Priya Andan... in the network.
+
+    A first-name-only record whose X handle or e-mail local part starts with its first name
+    spells the start of the surname (at least three letters; handles are often cut short).
+    When exactly one surname of that first name in the network starts with it, the record
+    is matched under that full name (never displayed).
+    """
+    first_only = features.filter(pl.col("first_key").is_not_null() & pl.col("last_key").is_null())
+    if first_only.height == 0:
+        return features
+    letters = pl.element().str.extract(r"^([^@]+)").str.replace_all(r"[^a-z]", "")
+    spelled = (
+        first_only.select(
+            "rid",
+            "first_key",
+            pl.concat_list(
+                pl.col("email_keys").list.eval(letters),
+                pl.col("x_handle_key").str.replace_all(r"[^a-z]", ""),
+            ).alias("spelled"),
+        )
+        .explode("spelled")
+        .filter(pl.col("spelled").str.starts_with(pl.col("first_key")))
+        .select(
+            "rid",
+            "first_key",
+            pl.col("spelled").str.slice(pl.col("first_key").str.len_chars()).alias("start"),
+        )
+        .filter(pl.col("start").str.len_chars() >= 3)
+        .unique()
+    )
+    if spelled.height == 0:
+        return features
+    surnames = (
+        features.filter(pl.col("first_key").is_not_null() & pl.col("last_key").is_not_null())
+        .select(pl.col("rid").alias("donor"), "first_key", "last_key")
+        .join(spelled.select("first_key").unique(), on="first_key", how="semi")
+    )
+    candidates = (
+        spelled.join(surnames, on="first_key")
+        .filter(pl.col("last_key").str.starts_with(pl.col("start")))
+        .group_by("rid")
+        .agg(pl.col("last_key").n_unique().alias("_names"), pl.col("donor").min())
+        .filter(pl.col("_names") == 1)
+    )
+    if candidates.height == 0:
+        return features
+    donors = features.select(pl.col("rid").alias("donor"), *_NAME_COLUMNS)
+    lent = candidates.join(donors, on="donor").select("rid", *_NAME_COLUMNS)
+    return features.update(lent, on="rid", how="left")
