@@ -597,3 +597,27 @@ def test_a_first_name_with_a_handle_takes_the_one_surname_it_spells(
     result = resolve(make_records([priya, other, tweet]), no_previous, Overrides(), CONFIG)
     assert not together(result, "x", "li")
     assert not together(result, "x", "li2")
+
+
+def test_a_namesake_who_disagrees_with_both_does_not_block_the_other_two(
+    no_previous: pl.DataFrame,
+) -> None:
+    home = {
+        "record_id": "home",
+        "source": "gmail",
+        "full_name": "Ilse Vantongeren",
+        "emails": ["ilse.vt@gmail.com"],
+    }
+    other = {
+        "record_id": "card",
+        "source": "outlook",
+        "first_name": "Ilse",
+        "last_name": "Vantongeren",
+        "company": "Granite Foods",
+        "emails": ["ilse.granite@yahoo.com"],
+    }
+    rows = [*_crowd(), ILSE_LINKEDIN, home, other]
+    result = resolve(make_records(rows), no_previous, Overrides(), CONFIG)
+    assert together(result, "li", "home")  # the card disagrees with both: another Ilse
+    assert not together(result, "card", "home")
+    assert not together(result, "card", "li")

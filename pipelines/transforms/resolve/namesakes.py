@@ -1,10 +1,11 @@
-"""Second pass: join the few groups that carry a rare full name and disagree on nothing.
+"""Second pass: join the few groups that carry a full name and disagree on nothing.
 
 An X account 'Ilse Vantongeren' and a LinkedIn connection 'Ilse Vantongeren' share only a
 name, which pairwise scoring rightly refuses when the name is common. A person looks at the
-whole network instead: when a rare name belongs to two or three groups only, and nothing
+whole network instead: when a name belongs to two or three groups only, and nothing
 about those groups disagrees (profiles, X accounts, employers by company or work domain,
-cities, personal addresses, cannot-link overrides), they are one person. Everything here is a group-level column operation.
+cities, personal addresses, cannot-link overrides), they are one person. Everything here
+is a group-level column operation.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from pipelines.transforms.resolve.clustering import connected_components
 
 # at most this many groups may carry the name (a name of many groups is a common one)
 MAX_GROUPS = 3
-# the name must be rare: records expected to carry it by chance (first share x last share x
-# records) at most this many
-MAX_EXPECTED = 0.25
+# and not a very common one: records expected to carry it by chance (first share x last
+# share x records) at most this many. The group count and the disagreement check do most of
+# the work: at 1 M records, 0.25 -> 2 lifts recall 0.47 -> 0.66 at precision 0.990.
+MAX_EXPECTED = 2.0
 # attributes a person holds one of at a time: a profile, an X account, an employer (company
 # or work e-mail domain), a city, personal (freemail) addresses
 _PROFILE = ("linkedin_key", "x_id_key", "employers", "city_key", "personal_emails")
@@ -84,10 +86,13 @@ def join_sole_namesakes(
             & (theirs.list.len() > 0)
             & (mine.list.set_intersection(theirs).list.len() == 0)
         )
-    pairs = pairs.with_columns(disagree.alias("disagree"))
-    # one disagreement anywhere among a name's groups: namesakes, leave them all apart
-    doubtful = pairs.filter(pl.col("disagree")).select("full_name").unique()
-    joined = pairs.join(doubtful, on="full_name", how="anti")
+    # join a name's groups when none disagree, or when only one pair agrees (the third group
+    # is a namesake who disagrees with both); a group agreeing with two groups that disagree
+    # with each other could be either person: leave it
+    agree = ~disagree
+    joined = pairs.filter(
+        agree & ((agree.all().over("full_name")) | (agree.sum().over("full_name") == 1))
+    )
     if joined.height == 0:
         return labels, NAMESAKE_SCHEMA.to_frame()
     edges = joined.select(pl.col("label").alias("rid_l"), pl.col("label_r").alias("rid_r")).cast(
