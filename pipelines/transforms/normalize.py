@@ -383,7 +383,10 @@ def phone_keys(prekeys: pl.Series, default_region: str) -> pl.Series:
 def phones_e164(phones: pl.Series, default_region: str) -> pl.Series:
     """E.164 numbers per record (a list column); each distinct raw value is parsed once."""
     frame = pl.DataFrame({"phones": phones.cast(pl.List(pl.String))}).with_row_index("_row")
-    long = frame.explode("phones").with_columns(phone_prekey(pl.col("phones")).alias("pre"))
+    long = frame.explode("phones")
+    long = long.with_columns(
+        _map_unique(long, "phones", phone_prekey(pl.col("phones"))).alias("pre")
+    )
     long = long.with_columns(phone_keys(long["pre"], default_region).alias("e164"))
     grouped = long.group_by("_row").agg(pl.col("e164").drop_nulls().unique(maintain_order=True))
     return (
@@ -413,17 +416,43 @@ def _str_or_null(name: str, frame: pl.DataFrame) -> pl.Expr:
 def _list_keys(
     frame: pl.DataFrame, column: str, key: pl.Expr, out: str, extra: Iterable[pl.Expr] = ()
 ) -> pl.DataFrame:
-    """Map a list column element-wise through ``key`` (an expression on column 'v')."""
+    """Map a list column element-wise through ``key`` (an expression on column 'v'),
+    evaluated once per distinct value."""
     exploded = frame.select(
         pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i"),
         pl.concat_list([_list_or_empty(column, frame), *extra]).alias("v"),
     ).explode("v")
-    keyed = exploded.with_columns(key.alias(out)).filter(pl.col(out).is_not_null())
-    grouped = keyed.group_by("_i").agg(pl.col(out).unique().sort())
+    keyed = exploded.with_columns(_map_unique(exploded, "v", key).alias(out))
+    grouped = (
+        keyed.filter(pl.col(out).is_not_null()).group_by("_i").agg(pl.col(out).unique().sort())
+    )
     return (
         pl.DataFrame({"_i": pl.int_range(frame.height, dtype=pl.UInt32, eager=True)})
         .join(grouped, on="_i", how="left", maintain_order="left")
         .select(pl.col(out).fill_null(pl.lit([], dtype=pl.List(pl.String))))
+    )
+
+
+def _first_key_in_list(frame: pl.DataFrame, column: str, key: pl.Expr) -> pl.Series:
+    """Per row, the first non-null ``key`` (an expression on column 'v') of a list column.
+
+    Same as ``list.eval(key).list.drop_nulls().list.first()``, but the key runs once per
+    distinct value and only rows with values are touched (most URL lists are empty).
+    """
+    exploded = (
+        frame.select(
+            pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i"),
+            _list_or_empty(column, frame).alias("v"),
+        )
+        .explode("v")
+        .drop_nulls("v")
+    )
+    keyed = exploded.with_columns(_map_unique(exploded, "v", key).alias("_key"))
+    first = keyed.drop_nulls("_key").group_by("_i").agg(pl.col("_key").first())
+    return (
+        pl.DataFrame({"_i": pl.int_range(frame.height, dtype=pl.UInt32, eager=True)})
+        .join(first, on="_i", how="left", maintain_order="left")
+        .get_column("_key")
     )
 
 
@@ -442,13 +471,12 @@ def normalize_records(records: pl.DataFrame, config: NormalizeConfig | None = No
     frame = add_first_canon(split_names(frame))
 
     emails = _list_keys(frame, "emails", email_key(pl.col("v")), "email_keys")
-    urls = _list_or_empty("urls", frame)
     phones = phones_e164(
         frame["phones"] if "phones" in frame.columns else pl.Series([[]] * frame.height),
         config.default_region,
     )
-    url_linkedin = urls.list.eval(linkedin_key(pl.element())).list.drop_nulls().list.first()
-    url_x = urls.list.eval(url_x_handle_key(pl.element())).list.drop_nulls().list.first()
+    url_linkedin = _first_key_in_list(frame, "urls", linkedin_key(pl.col("v")))
+    url_x = _first_key_in_list(frame, "urls", url_x_handle_key(pl.col("v")))
     street = _str_or_null("street", frame)
     frame = frame.with_columns(emails["email_keys"], phones.alias("phone_keys")).with_columns(
         _list_sorted(pl.col("phone_keys")).alias("phone_keys"),
