@@ -123,8 +123,9 @@ def _map_unique_frame(frame: pl.DataFrame, column: str, *exprs: pl.Expr) -> pl.D
     Folding and regexes cost microseconds per value; names, places and addresses repeat a
     lot, so the string work runs on the distinct values and a join copies it back.
     """
-    distinct = frame.select(pl.col(column).unique())
-    mapped = distinct.with_columns(*exprs)
+    # lazily, so a subexpression read several times (the cleaned address in email_key,
+    # the stripped text in _null_if_blank) is computed once
+    mapped = frame.lazy().select(pl.col(column).unique()).with_columns(*exprs).collect()
     return (
         frame.select(column)
         .join(mapped, on=column, how="left", nulls_equal=True, maintain_order="left")
@@ -192,7 +193,8 @@ def _split_cleaned(frame: pl.DataFrame) -> pl.DataFrame:
     tokens = pl.concat_str(
         [pl.col("_first_tokens"), pl.col("_last_tokens")], separator=" ", ignore_nulls=True
     )
-    return pl.concat([frame, first_final, last_final], how="horizontal").select(
+    together = pl.concat([frame, first_final, last_final], how="horizontal").lazy()
+    return together.select(
         "_first",
         "_last",
         "_full",
@@ -201,7 +203,7 @@ def _split_cleaned(frame: pl.DataFrame) -> pl.DataFrame:
         _null_if_blank(
             _list_sorted(tokens.str.strip_chars().str.split(" ")).list.join(" ").str.slice(0, 80)
         ).alias("name_tokens"),
-    )
+    ).collect()
 
 
 @functools.cache
@@ -478,7 +480,10 @@ def normalize_records(records: pl.DataFrame, config: NormalizeConfig | None = No
     url_linkedin = _first_key_in_list(frame, "urls", linkedin_key(pl.col("v")))
     url_x = _first_key_in_list(frame, "urls", url_x_handle_key(pl.col("v")))
     street = _str_or_null("street", frame)
-    frame = frame.with_columns(emails["email_keys"], phones.alias("phone_keys")).with_columns(
+    # lazily, so an expression that reads a subexpression twice (linkedin_key's slug) runs
+    # it once: 0.6 -> 0.2 s for 300 k profile URLs
+    lazy = frame.lazy().with_columns(emails["email_keys"], phones.alias("phone_keys"))
+    return lazy.with_columns(
         _list_sorted(pl.col("phone_keys")).alias("phone_keys"),
         _list_sorted(
             pl.col("email_keys")
@@ -501,8 +506,7 @@ def normalize_records(records: pl.DataFrame, config: NormalizeConfig | None = No
         ).alias("location_key"),
         _null_if_blank(pl.col("birthday").str.replace_all(r"\D", "")).alias("birthday_key"),
         _null_if_blank(_tokens_key(street).str.strip_chars()).alias("street_key"),
-    )
-    return frame
+    ).collect()
 
 
 def stable_hash(values: pl.Series, length: int = 16) -> pl.Series:
