@@ -53,7 +53,11 @@ def with_names_from_work_addresses(features: pl.DataFrame) -> pl.DataFrame:
     that name's (normalised) keys; two J. Does at Acme leave it nameless.
     """
     stem = pl.element().str.extract(r"@([^.]+)\.").str.replace_all("-", "")
-    nameless = features.filter(pl.col("first_key").is_null() & pl.col("last_key").is_null())
+    # narrow selections before every filter: filtering the features frame would copy all of
+    # its columns (about 1 GB at a million records)
+    nameless = features.select("rid", "first_key", "last_key", "email_keys").filter(
+        pl.col("first_key").is_null() & pl.col("last_key").is_null()
+    )
     if nameless.height == 0:
         return features
     wanted = (
@@ -73,7 +77,9 @@ def with_names_from_work_addresses(features: pl.DataFrame) -> pl.DataFrame:
     )
     if wanted.height == 0:
         return features
-    named = features.filter(pl.col("first_key").is_not_null() & pl.col("last_key").is_not_null())
+    named = features.select(
+        "rid", "first_key", "last_key", "company_key", "email_domains", *_NAME_COLUMNS[2:]
+    ).filter(pl.col("first_key").is_not_null() & pl.col("last_key").is_not_null())
     spelled = pl.col("first_key").str.slice(0, 1) + pl.col("last_key") + pl.lit("@")
     employers = pl.concat_list(
         pl.col("company_key"), pl.col("email_domains").list.eval(stem_of_domain())
@@ -106,7 +112,7 @@ def with_names_from_work_addresses(features: pl.DataFrame) -> pl.DataFrame:
         return features
     donors = features.select(pl.col("rid").alias("donor"), *_NAME_COLUMNS)
     lent = matched.join(donors, on="donor").select("rid", *_NAME_COLUMNS)
-    return features.update(lent, on="rid", how="left")
+    return _lend(features, lent)
 
 
 def stem_of_domain() -> pl.Expr:
@@ -123,7 +129,9 @@ def with_surnames_from_handles(features: pl.DataFrame) -> pl.DataFrame:
     When exactly one surname of that first name in the network starts with it, the record
     is matched under that full name (never displayed).
     """
-    first_only = features.filter(pl.col("first_key").is_not_null() & pl.col("last_key").is_null())
+    first_only = features.select(
+        "rid", "first_key", "last_key", "email_keys", "x_handle_key"
+    ).filter(pl.col("first_key").is_not_null() & pl.col("last_key").is_null())
     if first_only.height == 0:
         return features
     letters = pl.element().str.extract(r"^([^@]+)").str.replace_all(r"[^a-z]", "")
@@ -148,13 +156,23 @@ def with_surnames_from_handles(features: pl.DataFrame) -> pl.DataFrame:
     )
     if spelled.height == 0:
         return features
+    # joined on the first name and the surname's first three letters, so a common first
+    # name does not pair every first-name-only record with every record of that name
+    head = pl.col("start").str.slice(0, 3)
+    spelled = spelled.with_columns(head.alias("head"))
     surnames = (
-        features.filter(pl.col("first_key").is_not_null() & pl.col("last_key").is_not_null())
-        .select(pl.col("rid").alias("donor"), "first_key", "last_key")
-        .join(spelled.select("first_key").unique(), on="first_key", how="semi")
+        features.select("rid", "first_key", "last_key")
+        .filter(pl.col("first_key").is_not_null() & pl.col("last_key").is_not_null())
+        .select(
+            pl.col("rid").alias("donor"),
+            "first_key",
+            "last_key",
+            pl.col("last_key").str.slice(0, 3).alias("head"),
+        )
+        .join(spelled.select("first_key", "head").unique(), on=["first_key", "head"], how="semi")
     )
     candidates = (
-        spelled.join(surnames, on="first_key")
+        spelled.join(surnames, on=["first_key", "head"])
         .filter(pl.col("last_key").str.starts_with(pl.col("start")))
         .group_by("rid")
         .agg(pl.col("last_key").n_unique().alias("_names"), pl.col("donor").min())
@@ -164,4 +182,20 @@ def with_surnames_from_handles(features: pl.DataFrame) -> pl.DataFrame:
         return features
     donors = features.select(pl.col("rid").alias("donor"), *_NAME_COLUMNS)
     lent = candidates.join(donors, on="donor").select("rid", *_NAME_COLUMNS)
-    return features.update(lent, on="rid", how="left")
+    return _lend(features, lent)
+
+
+def _lend(features: pl.DataFrame, lent: pl.DataFrame) -> pl.DataFrame:
+    """``features`` with the name columns of ``lent``'s rows replaced (rid-aligned).
+
+    A left join of the few lent rows onto the rid column only: ``DataFrame.update`` would
+    rebuild the whole frame (about 1 GB at a million records).
+    """
+    patch = features.select("rid").join(lent, on="rid", how="left", maintain_order="left")
+    return features.with_columns(
+        pl.when(patch["rid"].is_in(lent["rid"].implode()))
+        .then(patch[column])
+        .otherwise(pl.col(column))
+        .alias(column)
+        for column in _NAME_COLUMNS
+    )
