@@ -119,8 +119,11 @@ def cluster(
         pl.col("rid").is_in(token_rids.implode()).any().alias("tok"),
     )
     must_labels = labels.gather(edges.filter(pl.col("must"))["rid_l"]).unique()
+    # only a weak edge can be refused in a component without two profiles, two X accounts,
+    # overrides: components joined by strong edges alone stay as they are
+    weak_labels = labels.gather(edges.filter(~pl.col("strong"))["rid_l"]).unique()
     flagged = stats.filter(
-        (pl.col("size") >= 3)
+        ((pl.col("size") >= 3) & pl.col("label").is_in(weak_labels.implode()))
         | (pl.col("li") > 1)
         | (pl.col("xi") > 1)
         | pl.col("tok")
