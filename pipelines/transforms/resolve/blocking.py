@@ -70,7 +70,8 @@ def _pack(rid_l: pl.Expr, rid_r: pl.Expr) -> pl.Expr:
 
 
 def _codes(frame: pl.DataFrame, rules: list[BlockingRule]) -> pl.DataFrame:
-    """``rid`` and the rules' key columns, those of multi-column rules as UInt32 codes.
+    """``rid`` and the rules' key columns (lists deduplicated), those of multi-column rules
+    as UInt32 codes.
 
     Equal strings get equal codes and nulls stay null, so blocks are the same; grouping by
     several integer columns is several times faster than by several strings. A key only
@@ -81,24 +82,22 @@ def _codes(frame: pl.DataFrame, rules: list[BlockingRule]) -> pl.DataFrame:
     encode = {key for rule in rules if len(rule.keys) > 1 for key in rule.keys}
     columns = []
     for column in dict.fromkeys(key for rule in rules for key in rule.keys):
-        if column not in encode:
-            columns.append(pl.col(column))
-            continue
-        dtype = frame.schema[column]
-        target = (
-            pl.List(pl.Categorical(categories))
-            if isinstance(dtype, pl.List)
-            else pl.Categorical(categories)
-        )
-        columns.append(pl.col(column).cast(target).to_physical())
+        listed = isinstance(frame.schema[column], pl.List)
+        expr = pl.col(column)
+        if column in encode:
+            target = pl.List(pl.Categorical(categories)) if listed else pl.Categorical(categories)
+            expr = expr.cast(target).to_physical()
+        # deduplicated lists explode into distinct (rid, key) rows: no unique() per rule
+        columns.append(expr.list.unique() if listed else expr)
     return frame.select("rid", *columns)
 
 
 def _rule_pairs(codes: pl.DataFrame, rule: BlockingRule) -> tuple[pl.Series, int, int]:
     """Packed pairs of one rule (unique), plus the number of capped blocks and their records.
 
-    ``codes``: ``rid`` and the rule's key columns (``_codes``). Each block gets a UInt32 id,
-    so the self-join carries three integer columns.
+    ``codes``: ``rid`` and the rule's key columns (``_codes``: lists without repeats, so
+    (rid, key) rows are distinct). Each block gets a UInt32 id, so the self-join carries
+    three integer columns.
     """
     keyed = codes.select("rid", *rule.keys)
     exploded = False
@@ -107,9 +106,6 @@ def _rule_pairs(codes: pl.DataFrame, rule: BlockingRule) -> tuple[pl.Series, int
             keyed = keyed.explode(key)
             exploded = True
     keyed = keyed.drop_nulls()
-    # a record sits in one block per scalar rule: only exploded lists repeat (rid, key)
-    if exploded:
-        keyed = keyed.unique()
     blocks = (
         keyed.group_by(rule.keys)
         .agg(pl.col("rid"))
