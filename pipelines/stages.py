@@ -7,7 +7,8 @@ resolve → build people, sources and relationships → write one atomic snapsho
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -21,7 +22,6 @@ from pipelines.transforms.relationships import build_relationships, strength_ove
 from pipelines.transforms.resolve import (
     Overrides,
     PartitionMapper,
-    Resolution,
     ResolveConfig,
     map_locally,
     resolve,
@@ -72,15 +72,31 @@ def record_id_expr(sha256: str) -> pl.Expr:
 
 
 @dataclass
+class Incoming:
+    """What the newly parsed files hold, stacked: stored as it is (raw JSON included)."""
+
+    source_files: pl.DataFrame  # the whole ledger: previous files and new ones
+    records: pl.DataFrame
+    interactions: pl.DataFrame
+    owner: pl.DataFrame
+
+
+@dataclass
 class Combined:
+    """Every record, interaction and owner row, previous and new, for the resolution.
+
+    ``records`` leave out raw JSON (it is stored, never resolved). ``build`` takes the records
+    out (``take_records``), so the frame it resolves is the only copy alive.
+    """
+
     source_files: pl.DataFrame
     records: pl.DataFrame
     interactions: pl.DataFrame
     owner: pl.DataFrame
-    new_records: pl.DataFrame
-    new_interactions: pl.DataFrame
-    new_owner: pl.DataFrame
-    issues: list[ParseIssue] = field(default_factory=list)
+
+    def take_records(self) -> pl.DataFrame:
+        records, self.records = self.records, self.records.clear()
+        return records
 
 
 def ledger_rows(parsed: list[ParsedFile], run_id: str) -> pl.DataFrame:
@@ -147,15 +163,10 @@ def supersede(ledger: pl.DataFrame) -> pl.DataFrame:
     ).drop("_newest")
 
 
-def combine(
-    previous_ledger: pl.DataFrame,
-    previous_records: pl.DataFrame,
-    previous_interactions: pl.DataFrame,
-    previous_owner: pl.DataFrame,
-    parsed: list[ParsedFile],
-    seen_shas: set[str],
-    run_id: str,
-) -> Combined:
+def stack_parsed(
+    previous_ledger: pl.DataFrame, parsed: list[ParsedFile], seen_shas: set[str], run_id: str
+) -> Incoming:
+    """The new files' rows with record ids and file hashes, and the updated ledger."""
     new_ledger = ledger_rows(parsed, run_id)
     old_ledger = (
         previous_ledger.cast(LEDGER_SCHEMA).select(LEDGER_SCHEMA.names())  # type: ignore[arg-type]
@@ -199,10 +210,23 @@ def combine(
         OWNER_SCHEMA,
         extra={"file_sha256": pl.String()},
     )
-    records = _concat_like(previous_records, new_records)
-    interactions = _concat_like(previous_interactions, new_interactions)
-    owner = _concat_like(previous_owner, new_owner)
-    return Combined(ledger, records, interactions, owner, new_records, new_interactions, new_owner)
+    return Incoming(ledger, new_records, new_interactions, new_owner)
+
+
+def combine(
+    incoming: Incoming,
+    previous_records: pl.DataFrame,
+    previous_interactions: pl.DataFrame,
+    previous_owner: pl.DataFrame,
+) -> Combined:
+    """Previous rows (read without raw JSON) followed by the new ones."""
+    records = incoming.records.drop("raw", strict=False)
+    return Combined(
+        source_files=incoming.source_files,
+        records=_concat_like(previous_records, records),
+        interactions=_concat_like(previous_interactions, incoming.interactions),
+        owner=_concat_like(previous_owner, incoming.owner),
+    )
 
 
 def _stack(
@@ -221,40 +245,71 @@ def _concat_like(previous: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
 
 
 def apply_suppression(
+    incoming: Incoming, suppressed: pl.DataFrame, salt: str | None, config: ResolveConfig
+) -> Incoming:
+    """Drop new records and interaction rows of forgotten people before anything is stored."""
+    if salt is None or suppressed.height == 0:
+        return incoming
+    return Incoming(
+        source_files=incoming.source_files,
+        records=_records_kept(incoming.records, suppressed, salt, config),
+        interactions=_interactions_kept(incoming.interactions, suppressed, salt),
+        owner=incoming.owner,
+    )
+
+
+def suppress_combined(
     combined: Combined, suppressed: pl.DataFrame, salt: str | None, config: ResolveConfig
 ) -> Combined:
-    """Drop records and interaction rows of forgotten people before anything is stored."""
+    """The same for the rows already stored: forgotten people stay out of every derived table."""
     if salt is None or suppressed.height == 0:
         return combined
-
-    def keep_records(frame: pl.DataFrame) -> pl.DataFrame:
-        return frame.filter(
-            keys.records_not_suppressed(keys.add_keys(frame, config), suppressed, salt)
-        )
-
-    def keep_interactions(frame: pl.DataFrame) -> pl.DataFrame:
-        return frame.filter(keys.interactions_not_suppressed(frame, suppressed, salt))
-
     return Combined(
         source_files=combined.source_files,
-        records=keep_records(combined.records),
-        interactions=keep_interactions(combined.interactions),
+        records=_records_kept(combined.take_records(), suppressed, salt, config),
+        interactions=_interactions_kept(combined.interactions, suppressed, salt),
         owner=combined.owner,
-        new_records=keep_records(combined.new_records),
-        new_interactions=keep_interactions(combined.new_interactions),
-        new_owner=combined.new_owner,
     )
+
+
+def _records_kept(
+    records: pl.DataFrame, suppressed: pl.DataFrame, salt: str, config: ResolveConfig
+) -> pl.DataFrame:
+    return records.filter(
+        keys.records_not_suppressed(keys.add_keys(records, config), suppressed, salt)
+    )
+
+
+def _interactions_kept(
+    interactions: pl.DataFrame, suppressed: pl.DataFrame, salt: str
+) -> pl.DataFrame:
+    return interactions.filter(keys.interactions_not_suppressed(interactions, suppressed, salt))
+
+
+def _nothing_pending() -> None:
+    return None
+
+
+@dataclass
+class Store:
+    """Where each derived table goes as soon as it is built (the flow writes it to the
+    snapshot), so no derived frame outlives its own step."""
+
+    write: Callable[[str, pl.DataFrame], None]
+    # wait until earlier writes are done: nothing of theirs is held under the resolver's peak
+    settle: Callable[[], None] = _nothing_pending
+
+
+DERIVED_TABLES = ("people", "person_sources", "match_links", "identity_keys", "relationships")
 
 
 @dataclass
 class Built:
-    resolution: Resolution
-    people: pl.DataFrame
-    person_sources: pl.DataFrame
-    relationships: pl.DataFrame
-    identity_keys: pl.DataFrame
-    match_links: pl.DataFrame
+    people: pl.DataFrame  # person_id, company, title, is_current (what person_changes compares)
+    history: pl.DataFrame  # the resolver's old -> new person ids
+    stats: dict[str, float]
     hidden_records: int
+    merges: int  # records assigned to a person beyond one per person
 
 
 def build(
@@ -263,54 +318,106 @@ def build(
     overrides: Overrides,
     config: ResolveConfig,
     run_started: datetime,
+    store: Store,
     map_partitions: PartitionMapper = map_locally,
 ) -> Built:
-    """Resolve every record again (stable ids come from the previous keys) and derive tables."""
-    ledger = combined.source_files.select(
-        pl.col("sha256").alias("file_sha256"),
-        (pl.col("status") == "active").alias("is_current"),
-        pl.col("first_seen_run"),
-        pl.col("last_seen_run"),
-    )
-    # raw JSON is only stored, never resolved: leaving it out keeps every copy below small
-    records = (
-        combined.records.drop("raw")
-        .join(ledger, on="file_sha256", how="left")
-        .with_columns(
-            pl.col("is_current").fill_null(True),
-            run_time(pl.col("first_seen_run"), run_started).alias("first_seen_at"),
-            run_time(pl.col("last_seen_run"), run_started).alias("last_seen_at"),
-        )
+    """Resolve every record again (stable ids come from the previous keys) and derive tables.
+
+    Takes ``combined.records``; each derived table goes to ``store`` as soon as it exists and
+    is dropped, so the peak is the resolver's plus the records, never every table at once.
+    """
+    ledger = combined.source_files
+    records = combined.take_records()
+    current = dict(zip(ledger["sha256"], ledger["status"] == "active", strict=True))
+    first_seen = dict(zip(ledger["sha256"], ledger["first_seen_run"], strict=True))
+    last_seen = dict(zip(ledger["sha256"], ledger["last_seen_run"], strict=True))
+    sha = pl.col("file_sha256")
+    records = records.with_columns(
+        sha.replace_strict(current, default=True, return_dtype=pl.Boolean).alias("is_current"),
+        run_time(
+            sha.replace_strict(first_seen, default=None, return_dtype=pl.String), run_started
+        ).alias("first_seen_at"),
+        run_time(
+            sha.replace_strict(last_seen, default=None, return_dtype=pl.String), run_started
+        ).alias("last_seen_at"),
     )
     records = keys.add_keys(records, config)
     owner_keys = keys.owner_keys(combined.owner, config)
-    records = keys.mark_owner_records(records, owner_keys)
-    contacts = records.filter(pl.col("kind") == "contact")
+    records = keys.mark_owner_records(records, owner_keys).drop("is_owner_match")
+    # contacts and the rest apart: the resolver's input is then a view of a frame already
+    # held, not another copy of every record
+    is_contact = (pl.col("kind") == "contact").fill_null(False)
+    contacts, others = _where(records, is_contact), records.filter(~is_contact)
+    del records
+    store.settle()
     resolution = resolve(
-        contacts.drop("is_owner_match"), previous_person_keys, overrides, config, map_partitions
+        contacts.select(RESOLVER_COLUMNS), previous_person_keys, overrides, config, map_partitions
     )
-    assigned = records.join(resolution.assignments, on="record_id", how="left")
-    people_records = assigned.filter(pl.col("person_id").is_not_null())
+    assignments = resolution.assignments
+    links, resolution.links = resolution.links, resolution.links.clear()
+    store.write("match_links", links.with_columns(_looked_up(links["record_id_l"], assignments)))
+    del links
+
+    records = pl.concat([contacts, others], how="vertical")
+    del contacts, others
+    ids = records.select("record_id").join(
+        assignments.select("record_id", "person_id", "record_key"),
+        on="record_id",
+        how="left",
+        maintain_order="left",
+    )
+    records = records.with_columns(ids["person_id"], ids["record_key"])
+    del ids, assignments
+    people_records = _where(records, pl.col("person_id").is_not_null())
+
     people = build_people(people_records)
+    store.write("people", people)
+    person_ids = people["person_id"]
+    people = people.select("person_id", "company", "title", "is_current")
+    person_sources = build_person_sources(records)
+    merges = person_sources["person_id"].is_not_null().sum() - people.height
+    hidden = person_sources.filter(pl.col("kind") == "hidden").height
+    store.write("person_sources", person_sources)
+    del person_sources, records
+
     identity = keys.identity_keys(people_records)
+    store.write("identity_keys", identity)
     attributed = keys.attribute_interactions(combined.interactions, identity, owner_keys, config)
     strength = strength_overrides_by_person(
-        overrides.strength, identity, people["person_id"], config.default_region
+        overrides.strength, identity, person_ids, config.default_region
     )
-    relationships = build_relationships(people_records, attributed, strength)
-    links = resolution.links.join(
-        resolution.assignments.select(pl.col("record_id").alias("record_id_l"), "person_id"),
-        on="record_id_l",
-        how="left",
-    )
+    del identity
+    store.write("relationships", build_relationships(people_records, attributed, strength))
     return Built(
-        resolution=resolution,
         people=people,
-        person_sources=build_person_sources(assigned),
-        relationships=relationships,
-        identity_keys=identity,
-        match_links=links,
-        hidden_records=records.filter(pl.col("kind") == "hidden").height,
+        history=resolution.history,
+        stats=resolution.stats,
+        hidden_records=hidden,
+        merges=int(merges),
+    )
+
+
+# what the resolver reads: the record schema and the record id (never the derived keys)
+RESOLVER_COLUMNS = ["record_id", *(c for c in RECORD_SCHEMA.names() if c != "raw")]
+
+
+def _where(frame: pl.DataFrame, predicate: pl.Expr) -> pl.DataFrame:
+    """``frame.filter(predicate)``, without a copy when every row is kept."""
+    mask = frame.select(predicate.fill_null(False)).to_series()
+    return frame if mask.all() else frame.filter(mask)
+
+
+def _looked_up(record_ids: pl.Series, assignments: pl.DataFrame) -> pl.Series:
+    """The person id of each record id, in order (null for records no person holds)."""
+    return (
+        record_ids.to_frame("record_id")
+        .join(
+            assignments.select("record_id", "person_id"),
+            on="record_id",
+            how="left",
+            maintain_order="left",
+        )
+        .get_column("person_id")
     )
 
 

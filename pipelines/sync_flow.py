@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import polars as pl
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact
@@ -104,16 +103,38 @@ def map_partitions_as_tasks(
     return [future.result() for future in futures]
 
 
+@task(name="store-records", cache_policy=NO_CACHE, persist_result=False, log_prints=False)
+def store_task(snapshot: warehouse.Snapshot, incoming: stages.Incoming) -> None:
+    """The new files' rows, raw JSON included, into the snapshot, written in the background
+    while the records are prepared for the resolver (``build`` settles before resolving)."""
+    snapshot.load_soon("load/insert_records", incoming_records=incoming.records)
+    snapshot.load_soon("load/insert_interactions", incoming_interactions=incoming.interactions)
+    snapshot.load_soon("load/insert_owner_identities", incoming_owner=incoming.owner)
+    snapshot.load_soon("load/upsert_source_files", incoming_source_files=incoming.source_files)
+    # committed: DuckDB would hold every inserted row in memory until then
+    snapshot.load_soon("load/clear_derived", save=True)
+
+
+def store_derived(snapshot: warehouse.Snapshot) -> stages.Store:
+    """Each derived table is written (and committed) while the next one is built."""
+
+    def write(table: str, frame: pl.DataFrame) -> None:
+        snapshot.load_soon(f"load/insert_{table}", save=True, **{f"incoming_{table}": frame})
+
+    return stages.Store(write=write, settle=snapshot.settle)
+
+
 @task(name="load-duckdb", cache_policy=NO_CACHE, persist_result=False, log_prints=False)
 def load_task(
-    db_path: Path,
-    combined: stages.Combined,
+    snapshot: warehouse.Snapshot,
     built: stages.Built,
     changes: pl.DataFrame,
     summary: SyncSummary,
     started: datetime,
     input_paths: list[str],
 ) -> str | None:
+    """The run's own rows, then commit and swap the snapshot in (records and derived tables
+    are in it already)."""
     run_row = pl.DataFrame(
         {
             "run_id": [summary.run_id],
@@ -135,7 +156,7 @@ def load_task(
             "changes": [json.dumps(summary.changes, sort_keys=True)],
             "stats": [
                 json.dumps(
-                    {"stage_seconds": summary.stage_seconds, "resolver": built.resolution.stats},
+                    {"stage_seconds": summary.stage_seconds, "resolver": built.stats},
                     sort_keys=True,
                 )
             ],
@@ -147,42 +168,17 @@ def load_task(
             ],
         }
     )
-    history = built.resolution.history.with_columns(
+    history = built.history.with_columns(
         pl.lit(summary.run_id).alias("run_id"), pl.lit(started).alias("changed_at")
     )
-
-    def write(con: duckdb.DuckDBPyConnection) -> None:
-        warehouse.load_frames(con, "load/insert_records", incoming_records=combined.new_records)
-        warehouse.load_frames(
-            con, "load/insert_interactions", incoming_interactions=combined.new_interactions
-        )
-        warehouse.load_frames(
-            con, "load/insert_owner_identities", incoming_owner=combined.new_owner
-        )
-        warehouse.load_frames(
-            con, "load/upsert_source_files", incoming_source_files=combined.source_files
-        )
-        warehouse.load_frames(
-            con,
-            "load/replace_derived",
-            incoming_people=built.people,
-            incoming_person_sources=built.person_sources,
-            incoming_match_links=built.match_links,
-            incoming_identity_keys=built.identity_keys,
-            incoming_relationships=built.relationships,
-        )
-        warehouse.load_frames(
-            con, "load/insert_person_id_history", incoming_person_id_history=history
-        )
-        warehouse.load_frames(
-            con,
+    try:
+        snapshot.load("load/insert_person_id_history", incoming_person_id_history=history)
+        snapshot.load(
             "load/insert_person_changes",
             incoming_person_changes=changes.with_columns(pl.lit(summary.run_id).alias("run_id")),
         )
-        warehouse.load_frames(con, "load/insert_sync_run", incoming_sync_run=run_row)
-
-    try:
-        warehouse.write_snapshot(db_path, write)
+        snapshot.load("load/insert_sync_run", incoming_sync_run=run_row)
+        snapshot.publish()
     except warehouse.WarehouseError as error:
         return str(error)  # a full disk or a read-only folder: reported, previous state kept
     return None
@@ -281,8 +277,7 @@ def _sync(
         parsed = (
             [future.result() for future in parse_file_task.map(new_prints)] if new_prints else []
         )
-        for item in parsed:
-            summary.issues += item.issues
+        summary.issues += [issue for p in parsed for issue in p.issues]
         summary.files_parsed = sum(1 for p in parsed if p.result is not None)
         summary.files_failed = sum(
             1 for p in parsed if p.connector is not None and p.result is None
@@ -296,47 +291,65 @@ def _sync(
             f"{', '.join(paths)}: no recognisable export found ({len(prints)} file(s); first problem: {first})"
         )
 
-    with _Stage(summary, "resolve") as stage:
-        combined = stages.combine(
-            previous.source_files,
-            previous.records,
-            previous.interactions,
-            previous.owner,
-            parsed,
-            {p.sha256 for p in prints},
-            summary.run_id,
-        )
-        combined = stages.apply_suppression(combined, previous.suppressed, previous.salt, config)
-        built = stages.build(
-            combined, previous.person_keys, overrides, config, started, map_partitions_as_tasks
-        )
-        pause_point("resolve")
-        summary.records = combined.records.height
-        summary.hidden_records = built.hidden_records
-        summary.people = built.people.height
-        summary.merges = (
-            built.person_sources.filter(pl.col("person_id").is_not_null()).height - summary.people
-        )
-        summary.interactions = combined.interactions.select("channel", "message_id").unique().height
-        changes = person_changes(previous.people, built.people, built.resolution.history)
-        summary.changes = change_counts(changes)
-        pairs = int(built.resolution.stats.get("blocking.candidate_pairs", 0))
-        stage.detail = (
-            f"{summary.records:,} records, {pairs:,} candidate pairs, {summary.people:,} people"
-        )
-    publish_change_artifact(summary)
-
-    if dry_run:
-        summary.status = "dry_run"
-    else:
-        with _Stage(summary, "load") as stage:
-            failure = load_task(db_path, combined, built, changes, summary, started, paths)
-            if failure:
-                raise warehouse.WarehouseError(failure)
-            stage.detail = (
-                f"{combined.new_records.height:,} new records, {summary.people:,} people written"
+    with warehouse.open_snapshot(db_path, dry_run) as snapshot:
+        with _Stage(summary, "resolve") as stage:
+            incoming = stages.stack_parsed(
+                previous.source_files, parsed, {p.sha256 for p in prints}, summary.run_id
             )
-        summary.status = "succeeded"
+            del parsed  # the stacked frames share their buffers; nothing else holds them
+            incoming = stages.apply_suppression(
+                incoming, previous.suppressed, previous.salt, config
+            )
+            earlier = [
+                snapshot.read(name)
+                for name in (
+                    "load/records_to_resolve",
+                    "queries/previous_interactions",
+                    "queries/previous_owner_identities",
+                )
+            ]
+            store_task(snapshot, incoming)
+            new_records = incoming.records.height
+            combined = stages.combine(incoming, *earlier)
+            del incoming, earlier  # raw JSON is in the snapshot now, and only there
+            combined = stages.suppress_combined(
+                combined, previous.suppressed, previous.salt, config
+            )
+            summary.records = combined.records.height
+            summary.interactions = (
+                combined.interactions.select("channel", "message_id").unique().height
+            )
+            built = stages.build(
+                combined,
+                previous.person_keys,
+                overrides,
+                config,
+                started,
+                store_derived(snapshot),
+                map_partitions_as_tasks,
+            )
+            del combined
+            pause_point("resolve")
+            summary.hidden_records = built.hidden_records
+            summary.people = built.people.height
+            summary.merges = built.merges
+            changes = person_changes(previous.people, built.people, built.history)
+            summary.changes = change_counts(changes)
+            pairs = int(built.stats.get("blocking.candidate_pairs", 0))
+            stage.detail = (
+                f"{summary.records:,} records, {pairs:,} candidate pairs, {summary.people:,} people"
+            )
+        publish_change_artifact(summary)
+
+        if dry_run:
+            summary.status = "dry_run"
+        else:
+            with _Stage(summary, "load") as stage:
+                failure = load_task(snapshot, built, changes, summary, started, paths)
+                if failure:
+                    raise warehouse.WarehouseError(failure)
+                stage.detail = f"{new_records:,} new records, {summary.people:,} people written"
+            summary.status = "succeeded"
     summary.seconds = time.monotonic() - clock
     logger.info(
         "sync %s: %d records, %d people, %d merges",

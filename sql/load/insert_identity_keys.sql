@@ -1,0 +1,1 @@
+insert into identity_keys by name select * from incoming_identity_keys;

@@ -1,0 +1,1 @@
+insert into match_links by name select * from incoming_match_links;

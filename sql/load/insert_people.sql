@@ -1,0 +1,1 @@
+insert into people by name select * from incoming_people;

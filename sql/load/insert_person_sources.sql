@@ -1,0 +1,1 @@
+insert into person_sources by name select * from incoming_person_sources;

@@ -1,0 +1,1 @@
+insert into relationships by name select * from incoming_relationships;
