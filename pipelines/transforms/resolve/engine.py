@@ -57,6 +57,7 @@ _INPUT_COLUMNS = (
     "birthday",
     "street",
 )
+_EXPLAIN_CHUNK = 100_000  # links explained at once
 _PERSON_ID = re.compile(r"^p_[0-9a-f]{12}$")
 
 
@@ -275,19 +276,22 @@ def _links(
         .then(pl.lit("merge"))
         .otherwise(pl.lit("maybe"))
     )
-    # only the link columns survive explain: its wide _l/_r frame is dropped right here
-    explained = explain(candidates, features).select(
-        "rid_l",
-        "rid_r",
-        decision.alias("decision"),
+    rule = (
         pl.when(pl.col("_sole"))
         .then(pl.lit("sole_namesake ") + pl.col("rule"))
         .when(pl.col("reason").is_not_null())
         .then(pl.lit("guard:") + pl.col("reason") + pl.lit(" ") + pl.col("rule"))
         .otherwise(pl.col("rule"))
-        .alias("rule"),
-        "score",
-        "details",
+    )
+    # explained in chunks: only the link columns survive, each chunk's wide _l/_r frame
+    # (every compared value of both sides) is dropped before the next is built
+    explained = pl.concat(
+        [
+            explain(candidates.slice(start, _EXPLAIN_CHUNK), features).select(
+                "rid_l", "rid_r", decision.alias("decision"), rule.alias("rule"), "score", "details"
+            )
+            for start in range(0, max(candidates.height, 1), _EXPLAIN_CHUNK)
+        ]
     )
     ids = features.select("rid", "record_id")
     out = [

@@ -264,7 +264,8 @@ def explain(
     features: pl.DataFrame,
     comparisons: tuple[Comparison, ...] | None = None,
 ) -> pl.DataFrame:
-    """``rule`` (fired levels, readable) and ``details`` (JSON: level, weight, values) per link."""
+    """``rule`` (fired levels, readable) and ``details`` (JSON per comparison: level, weight,
+    values; null where a side had no data) per link."""
     comparisons = comparisons or default_comparisons()
     shown = {
         "email": ["email_keys"],
@@ -289,12 +290,18 @@ def explain(
             pl.struct(pl.col(f"{c}_l").alias("l"), pl.col(f"{c}_r").alias("r")).alias(c)
             for c in shown.get(comparison.name, [])
         ]
+        # a comparison with no data on a side ('null' level) is written as null: it explains
+        # nothing, and its values would double the size of every stored link
         fields.append(
-            pl.struct(
-                label.alias("level"),
-                comparison.weight_expr(level).round(2).alias("weight"),
-                *values,
-            ).alias(comparison.name)
+            pl.when(level != 0)
+            .then(
+                pl.struct(
+                    label.alias("level"),
+                    comparison.weight_expr(level).round(2).alias("weight"),
+                    *values,
+                )
+            )
+            .alias(comparison.name)
         )
         fired.append(pl.when(level != 0).then(pl.lit(f"{comparison.name}:") + label))
     return wide.with_columns(
