@@ -57,13 +57,15 @@ def _batch(
     equal: float,
     dtype: pl.DataType,
     blank_differs: bool = False,
+    only: pl.Series | None = None,
 ) -> pl.Series:
     """``scorer`` over the two columns with rapidfuzz ``cpdist``; null -> ''.
 
     Pairs whose two values are equal get ``equal`` (what the scorer gives for identical
     strings) without a call: blocking on names makes most name pairs equal, and the list
     conversion costs as much as the scoring. ``blank_differs``: identical blank strings
-    are still scored (token ratios give 0 there, not ``equal``).
+    are still scored (token ratios give 0 there, not ``equal``). ``only``: rows outside
+    this mask are not scored and get 0.
     """
     values_l = pairs.get_column(left).fill_null("")
     values_r = pairs.get_column(right).fill_null("")
@@ -71,6 +73,9 @@ def _batch(
     if blank_differs:
         differs = differs | (values_l.str.strip_chars() == "")
     out = np.full(values_l.len(), equal, dtype=_NUMPY[dtype])
+    if only is not None:
+        out[(~only).to_numpy()] = 0
+        differs = differs & only
     rows = differs.arg_true()
     if rows.len():
         out[rows.to_numpy()] = process.cpdist(
@@ -83,9 +88,13 @@ def _batch(
     return pl.Series(out, dtype=dtype)
 
 
-def similarity(pairs: pl.DataFrame, left: str, right: str) -> pl.Series:
+def similarity(
+    pairs: pl.DataFrame, left: str, right: str, only: pl.Series | None = None
+) -> pl.Series:
     """Batch rapidfuzz Jaro-Winkler similarity of two string columns; null -> 0."""
-    return _batch(pairs, left, right, JaroWinkler.normalized_similarity, 1.0, pl.Float32())
+    return _batch(
+        pairs, left, right, JaroWinkler.normalized_similarity, 1.0, pl.Float32(), only=only
+    )
 
 
 def edit_distance(pairs: pl.DataFrame, left: str, right: str) -> pl.Series:
@@ -284,12 +293,19 @@ class NameComparison(Comparison):
             "last_key_l",
             "last_key_r",
         )
+        # first/last crossed only matter when the names are not already equal
+        same = both.select(
+            (
+                (pl.col("first_key_l") == pl.col("first_key_r"))
+                & (pl.col("last_key_l") == pl.col("last_key_r"))
+            ).fill_null(False)
+        ).to_series()
         return pairs.with_columns(
             similarity(both, "_full_l", "_full_r").alias("_jw_full"),
             similarity(both, "first_key_l", "first_key_r").alias("_jw_first"),
             similarity(both, "last_key_l", "last_key_r").alias("_jw_last"),
-            similarity(both, "first_key_l", "last_key_r").alias("_jw_cross1"),
-            similarity(both, "last_key_l", "first_key_r").alias("_jw_cross2"),
+            similarity(both, "first_key_l", "last_key_r", only=~same).alias("_jw_cross1"),
+            similarity(both, "last_key_l", "first_key_r", only=~same).alias("_jw_cross2"),
         )
 
     def level_expr(self) -> pl.Expr:
