@@ -370,15 +370,18 @@ def build(
     del ids, assignments
     people_records = _where(records, pl.col("person_id").is_not_null())
 
-    people = build_people(people_records)
-    store.write("people", people)
-    person_ids = people["person_id"]
-    people = people.select("person_id", "company", "title", "is_current")
+    # person_sources first: it is cheap to build while the links are still being written
     person_sources = build_person_sources(records)
-    merges = person_sources["person_id"].is_not_null().sum() - people.height
+    merges = person_sources["person_id"].is_not_null().sum()
     hidden = person_sources.filter(pl.col("kind") == "hidden").height
     store.write("person_sources", person_sources)
     del person_sources, records
+
+    people = build_people(people_records)
+    store.write("people", people)
+    person_ids = people["person_id"]
+    merges -= people.height
+    people = people.select("person_id", "company", "title", "is_current")
 
     identity = keys.identity_keys(people_records)
     store.write("identity_keys", identity)

@@ -32,7 +32,9 @@ DUCKDB_MAGIC_OFFSET = 8
 DUCKDB_MAGIC = b"DUCK"
 WRITER_MEMORY_LIMIT = "1GB"
 ARROW_BATCH_ROWS = 122_880  # DuckDB's row group size
-MAX_QUEUED_LOADS = 2  # the load being written and one waiting
+# one load written at a time and none waiting: the frame being built next is the only other
+# one alive (a waiting frame would add its memory to the writer's)
+MAX_QUEUED_LOADS = 1
 WRITER_CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "memory_limit": WRITER_MEMORY_LIMIT
 }
@@ -181,7 +183,7 @@ class Snapshot:
     def load_soon(self, statement: str, save: bool = False, **frames: pl.DataFrame) -> None:
         """``load`` (then ``save``) on the writer thread; the caller goes on meanwhile.
 
-        The frames stay referenced until written. At most one load waits behind the one
+        The frames stay referenced until written. A second load first waits for the one
         being written, so a fast producer never piles frames up in memory.
         """
         if self.tmp_path is None:

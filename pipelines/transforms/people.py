@@ -49,15 +49,39 @@ def _union(column: str) -> pl.Expr:
     )
 
 
+# the columns build_people reads: only these are filtered and sorted (not every record column)
+PEOPLE_INPUT = [
+    "person_id",
+    "record_id",
+    "source",
+    "is_current",
+    "first_seen_at",
+    "last_seen_at",
+    "first_name",
+    "last_name",
+    "full_name",
+    "emails_norm",
+    "phones_norm",
+    "company",
+    "title",
+    "location",
+    "linkedin_url",
+    "x_handle",
+    "x_account_id",
+    "urls",
+    "labels",
+]
+
+
 def build_people(records: pl.DataFrame) -> pl.DataFrame:
     """``records``: contact records with ``person_id``, ``is_current`` and file timestamps.
 
     Columns used besides RECORD_SCHEMA: person_id, record_id, is_current, first_seen_at,
     last_seen_at (of the file each record came from), emails_norm, phones_norm.
     """
-    ranked = _ranked(records.filter(pl.col("person_id").is_not_null())).with_columns(
-        _display_name().alias("_display")
-    )
+    ranked = _ranked(
+        records.select(PEOPLE_INPUT).filter(pl.col("person_id").is_not_null())
+    ).with_columns(_display_name().alias("_display"))
     people = ranked.group_by("person_id", maintain_order=True).agg(
         pl.col("_display").filter(pl.col("_display") != "").first().alias("display_name"),
         _first_non_null("first_name"),
