@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from pipelines.settings import DEFAULT_DB, DEFAULT_OVERRIDES, SyncSettings, configure_prefect
+from pipelines.settings import DEFAULT_DB, DEFAULT_OVERRIDES, SyncSettings, configure_environment
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -36,7 +36,6 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 warehouse.check_is_duckdb(settings.db)
     except warehouse.WarehouseError as error:
         raise CliError(str(error)) from None
-    configure_prefect()
     from pipelines import progress
     from pipelines.sync_flow import sync_flow
 
@@ -213,7 +212,6 @@ def cmd_forget(args: argparse.Namespace) -> int:
 
 def cmd_schedule(args: argparse.Namespace) -> int:
     settings = SyncSettings.from_cli(args.paths, args.db, args.overrides, args.region)
-    configure_prefect()
     from pipelines.schedule import ScheduleError, serve_schedule, validate_cron
 
     try:
@@ -339,6 +337,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     os.umask(0o077)  # every file kith creates (database, ledger, overrides) is owner-only
+    configure_environment()  # before polars or Prefect is imported
     args = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:

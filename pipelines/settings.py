@@ -24,9 +24,18 @@ PREFECT_DEFAULTS = {
 }
 
 
-def configure_prefect() -> None:
-    """Set Prefect's environment before it is imported; the user's own settings win."""
-    for key, value in PREFECT_DEFAULTS.items():
+# polars' allocator (jemalloc) returns freed pages to the system after 100 ms instead of
+# 10 s: a sync's frames come and go in seconds, and kept pages count as resident memory
+# (1 M records: peak 2.93 -> 2.80 GB, same time). Read when polars is first imported.
+MEMORY_DEFAULTS = {
+    "_RJEM_MALLOC_CONF": "background_thread:true,dirty_decay_ms:100,muzzy_decay_ms:0"
+}
+
+
+def configure_environment() -> None:
+    """Set Prefect's and the allocator's environment before either is imported; the user's
+    own settings win."""
+    for key, value in {**PREFECT_DEFAULTS, **MEMORY_DEFAULTS}.items():
         os.environ.setdefault(key, value)
 
 

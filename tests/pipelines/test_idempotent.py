@@ -17,8 +17,8 @@ SCRIPT = """
 import hashlib, json, sys
 from datetime import UTC, datetime
 import duckdb
-from pipelines.settings import configure_prefect
-configure_prefect()
+from pipelines.settings import configure_environment
+configure_environment()
 from pipelines.stages import new_run_id
 from pipelines.sync_flow import sync_flow
 
