@@ -68,7 +68,13 @@ def explain_text(db: Path, identifier: str, default_region: str = "US") -> str:
             f"  ({row['channel']}){current}"
         )
     merged = links.filter(pl.col("decision") != "maybe")
-    maybes = links.filter(pl.col("decision") == "maybe")
+    # a 'maybe' pair whose records are both this person's (joined through other links) is
+    # not a near-miss: only those reaching outside the person are worth a review
+    inside = sources["record_id"].implode()
+    maybes = links.filter(
+        (pl.col("decision") == "maybe")
+        & ~(pl.col("record_id_l").is_in(inside) & pl.col("record_id_r").is_in(inside))
+    )
     if sources.height > 1:
         out.append("  Why these records are one person:")
         if merged.height == 0:
