@@ -285,6 +285,11 @@ def email_domain(expr: pl.Expr) -> pl.Expr:
     return expr.str.extract(r"@(.+)$", 1)
 
 
+def domain_stem(domain: pl.Expr) -> pl.Expr:
+    """A work domain as it compares to a company key: 'acme-corp.com' -> 'acmecorp'."""
+    return domain.str.split(".").list.first().str.replace_all("-", "")
+
+
 def company_key(expr: pl.Expr) -> pl.Expr:
     """Folded company without punctuation or legal suffixes: 'Acme, Inc.' -> 'acme'.
 

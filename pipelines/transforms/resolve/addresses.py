@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.transforms.normalize import FREEMAIL_DOMAINS
+from pipelines.transforms.normalize import FREEMAIL_DOMAINS, domain_stem, email_domain
 
 # 'jane.doe@', 'jane_doe84@', 'doe-jane@' (a swap is scored as one): two words, digits after
 _NAME_ADDRESS = r"^([a-z]{2,})[._-]([a-z]{2,})\d*(?:\+.*)?@"
@@ -52,7 +52,6 @@ def with_names_from_work_addresses(features: pl.DataFrame) -> pl.DataFrame:
     When that key belongs to exactly one name in the network, the record's name keys are
     that name's (normalised) keys; two J. Does at Acme leave it nameless.
     """
-    stem = pl.element().str.extract(r"@([^.]+)\.").str.replace_all("-", "")
     # narrow selections before every filter: filtering the features frame would copy all of
     # its columns (about 1 GB at a million records)
     nameless = features.select("rid", "first_key", "last_key", "email_keys").filter(
@@ -64,11 +63,11 @@ def with_names_from_work_addresses(features: pl.DataFrame) -> pl.DataFrame:
         nameless.select(
             "rid",
             pl.col("email_keys")
-            .list.filter(~pl.element().str.extract(r"@(.+)$").is_in(FREEMAIL_DOMAINS))
+            .list.filter(~email_domain(pl.element()).is_in(FREEMAIL_DOMAINS))
             .list.eval(
                 pl.element().str.extract(r"^([^@]+)@").str.replace_all(r"[^a-z]", "")
                 + pl.lit("@")
-                + stem
+                + domain_stem(email_domain(pl.element()))
             )
             .alias("key"),
         )
@@ -77,15 +76,17 @@ def with_names_from_work_addresses(features: pl.DataFrame) -> pl.DataFrame:
     )
     if wanted.height == 0:
         return features
-    named = features.select(
-        "rid", "first_key", "last_key", "company_key", "email_domains", *_NAME_COLUMNS[2:]
-    ).filter(pl.col("first_key").is_not_null() & pl.col("last_key").is_not_null())
+    named = features.select("rid", "first_key", "last_key", "company_key", "email_domains").filter(
+        pl.col("first_key").is_not_null() & pl.col("last_key").is_not_null()
+    )
     spelled = pl.col("first_key").str.slice(0, 1) + pl.col("last_key") + pl.lit("@")
     employers = pl.concat_list(
-        pl.col("company_key"), pl.col("email_domains").list.eval(stem_of_domain())
+        pl.col("company_key"), pl.col("email_domains").list.eval(domain_stem(pl.element()))
     )
     offered = (
-        named.select("rid", spelled.alias("_spelled"), employers.alias("_employer"), *_NAME_COLUMNS)
+        named.select(
+            "rid", "first_key", "last_key", spelled.alias("_spelled"), employers.alias("_employer")
+        )
         .explode("_employer")
         .drop_nulls("_employer")
         .select(
@@ -108,16 +109,7 @@ def with_names_from_work_addresses(features: pl.DataFrame) -> pl.DataFrame:
         .agg(pl.col("donor").min(), pl.col("donor").n_unique().alias("_donors"))
         .filter(pl.col("_donors") == 1)
     )
-    if matched.height == 0:
-        return features
-    donors = features.select(pl.col("rid").alias("donor"), *_NAME_COLUMNS)
-    lent = matched.join(donors, on="donor").select("rid", *_NAME_COLUMNS)
-    return _lend(features, lent)
-
-
-def stem_of_domain() -> pl.Expr:
-    """'acme-corp.com' -> 'acmecorp' (the element of a list of domains)."""
-    return pl.element().str.split(".").list.first().str.replace_all("-", "")
+    return _lend(features, matched)
 
 
 def with_surnames_from_handles(features: pl.DataFrame) -> pl.DataFrame:
@@ -178,19 +170,19 @@ def with_surnames_from_handles(features: pl.DataFrame) -> pl.DataFrame:
         .agg(pl.col("last_key").n_unique().alias("_names"), pl.col("donor").min())
         .filter(pl.col("_names") == 1)
     )
-    if candidates.height == 0:
-        return features
-    donors = features.select(pl.col("rid").alias("donor"), *_NAME_COLUMNS)
-    lent = candidates.join(donors, on="donor").select("rid", *_NAME_COLUMNS)
-    return _lend(features, lent)
+    return _lend(features, candidates)
 
 
-def _lend(features: pl.DataFrame, lent: pl.DataFrame) -> pl.DataFrame:
-    """``features`` with the name columns of ``lent``'s rows replaced (rid-aligned).
+def _lend(features: pl.DataFrame, matched: pl.DataFrame) -> pl.DataFrame:
+    """``features`` with the name columns of each ``matched`` rid replaced by its donor's.
 
     A left join of the few lent rows onto the rid column only: ``DataFrame.update`` would
     rebuild the whole frame (about 1 GB at a million records).
     """
+    if matched.height == 0:
+        return features
+    donors = features.select(pl.col("rid").alias("donor"), *_NAME_COLUMNS)
+    lent = matched.join(donors, on="donor").select("rid", *_NAME_COLUMNS)
     patch = features.select("rid").join(lent, on="rid", how="left", maintain_order="left")
     return features.with_columns(
         pl.when(patch["rid"].is_in(lent["rid"].implode()))

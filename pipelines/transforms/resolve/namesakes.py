@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.transforms.normalize import FREEMAIL_DOMAINS
+from pipelines.transforms.normalize import FREEMAIL_DOMAINS, email_domain
 from pipelines.transforms.resolve.clustering import connected_components
 
 # at most this many groups may carry the name (a name of many groups is a common one)
@@ -47,7 +47,7 @@ def join_sole_namesakes(
         "city_key",
         pl.concat_list(pl.col("company_key"), pl.col("domain_stems")).alias("employers"),
         pl.col("email_keys_personal")
-        .list.filter(pl.element().str.extract(r"@(.+)$").is_in(FREEMAIL_DOMAINS))
+        .list.filter(email_domain(pl.element()).is_in(FREEMAIL_DOMAINS))
         .alias("personal_emails"),
     ).with_columns(labels.gather(features["rid"]).alias("label"))
     groups = (

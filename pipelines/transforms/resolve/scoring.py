@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipelines.transforms.normalize import domain_stem
 from pipelines.transforms.resolve.comparisons import Comparison, default_comparisons
 
 # a key held by records of this many different surnames is a team inbox / switchboard
@@ -53,9 +54,7 @@ def add_features(frame: pl.DataFrame) -> pl.DataFrame:
         for column, prior in PRIOR_SHARE.items()
     ).with_columns(pl.lit(float(n)).alias("records"))
     out = out.with_columns(
-        pl.col("email_domains")
-        .list.eval(pl.element().str.split(".").list.first().str.replace_all("-", ""))
-        .alias("domain_stems"),
+        pl.col("email_domains").list.eval(domain_stem(pl.element())).alias("domain_stems"),
         _first_digits(frame, "location", r"\b(\d{4,6})\b").alias("postcode_key"),
         _first_digits(frame, "street", r"^\s*(\d{1,5})\b").alias("street_number_key"),
         pl.col("last_key").str.slice(0, 3).alias("last_prefix"),
