@@ -39,24 +39,6 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 OUT = ROOT / "benchmarks" / "out" / "resolver"
 # prepare runs before block and ids: they read its saved features (reference_<size>/)
 STAGES = ("normalize", "prepare", "block", "ids")
-# what engine.prepare hands to normalize_records (engine._INPUT_COLUMNS)
-INPUT_COLUMNS = (
-    "record_id",
-    "source",
-    "full_name",
-    "first_name",
-    "last_name",
-    "emails",
-    "phones",
-    "company",
-    "location",
-    "linkedin_url",
-    "x_handle",
-    "x_account_id",
-    "urls",
-    "birthday",
-    "street",
-)
 
 
 def _rss() -> int:
@@ -153,6 +135,8 @@ def run_stage(size: int, stage: str, repeat: int, mode: str) -> dict[str, Any]:
     if stage == "normalize":
         records = records_for(size).drop("person_id_true")
         out["records"] = records.height
+        from pipelines.transforms.resolve.engine import INPUT_COLUMNS
+
         present = [c for c in INPUT_COLUMNS if c in records.columns]
         base = records.select(present).sort("record_id").with_row_index("rid")
         base = base.with_columns(pl.col("rid").cast(pl.UInt32))
@@ -160,7 +144,6 @@ def run_stage(size: int, stage: str, repeat: int, mode: str) -> dict[str, Any]:
         del records
         outputs["normalized"] = timed("normalize_records", lambda: normalize_records(base, region))
     elif stage == "prepare":
-        # only here: engine imports the matching stages, which others may be mid-way editing
         from pipelines.transforms.resolve.engine import prepare
 
         records = records_for(size).drop("person_id_true")

@@ -40,7 +40,8 @@ from pipelines.transforms.resolve.ids import assign_person_ids, record_keys
 from pipelines.transforms.resolve.namesakes import join_sole_namesakes
 from pipelines.transforms.resolve.scoring import add_features, explain, score_pairs
 
-_INPUT_COLUMNS = (
+# the record columns the resolver reads (everything else is ignored)
+INPUT_COLUMNS = (
     "record_id",
     "source",
     "full_name",
@@ -144,14 +145,14 @@ def _score_partition(
 
 def prepare(records: pl.DataFrame, config: ResolveConfig) -> pl.DataFrame:
     """Records sorted by record_id with ``rid`` (0..n-1) and every normalised feature."""
-    present = [c for c in _INPUT_COLUMNS if c in records.columns]
+    present = [c for c in INPUT_COLUMNS if c in records.columns]
     base = records.select(present).sort("record_id").with_row_index("rid")
     base = base.with_columns(pl.col("rid").cast(pl.UInt32))
     base = with_names_from_addresses(base)
     features = normalize_records(base, NormalizeConfig(default_region=config.default_region))
     features = with_surnames_from_handles(with_names_from_work_addresses(features))
     # the raw input columns are read by nothing after here: drop them (a third of the frame)
-    raw = [c for c in _INPUT_COLUMNS if c not in ("record_id", "source")]
+    raw = [c for c in INPUT_COLUMNS if c not in ("record_id", "source")]
     return add_features(features).drop(raw, strict=False)
 
 
