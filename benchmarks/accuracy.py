@@ -35,11 +35,14 @@ def pair_count(sizes: pl.Series) -> int:
     return int((sizes.cast(pl.Int64) * (sizes.cast(pl.Int64) - 1) // 2).sum())
 
 
-def pairwise_metrics(assigned: pl.DataFrame) -> dict[str, float]:
-    """``assigned``: record_id, person_id, truth -> precision, recall, F1 over record pairs."""
-    predicted = pair_count(assigned.group_by("person_id").len()["len"])
-    true = pair_count(assigned.group_by("truth").len()["len"])
-    both = pair_count(assigned.group_by("person_id", "truth").len()["len"])
+def pairwise_metrics(
+    assigned: pl.DataFrame, predicted_column: str = "person_id", truth_column: str = "truth"
+) -> dict[str, float]:
+    """One row per record with its predicted and true cluster -> precision, recall, F1 over
+    record pairs, from cluster sizes (no pair enumeration)."""
+    predicted = pair_count(assigned.group_by(predicted_column).len()["len"])
+    true = pair_count(assigned.group_by(truth_column).len()["len"])
+    both = pair_count(assigned.group_by(predicted_column, truth_column).len()["len"])
     precision = both / predicted if predicted else 1.0
     recall = both / true if true else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0

@@ -31,6 +31,7 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from accuracy import pairwise_metrics  # noqa: E402
 from generate_network import EXPORT_FILES, generate, write_exports  # noqa: E402
 
 
@@ -46,21 +47,6 @@ def truth_by_row(frame: pl.DataFrame) -> pl.DataFrame:
         for source, name in EXPORT_FILES
     ]
     return pl.concat(parts)
-
-
-def pairwise(assigned: pl.DataFrame, predicted: str, truth: str) -> tuple[float, float, float]:
-    """Pairwise precision/recall/F1 from cluster sizes (no pair enumeration)."""
-
-    def pairs(columns: list[str]) -> int:
-        sizes = assigned.group_by(columns).len()["len"]
-        return int((sizes * (sizes - 1) // 2).sum())
-
-    true_positive = pairs([predicted, truth])
-    predicted_pairs, true_pairs = pairs([predicted]), pairs([truth])
-    precision = true_positive / predicted_pairs if predicted_pairs else 1.0
-    recall = true_positive / true_pairs if true_pairs else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
 
 
 def _peak_rss(pid: int) -> int:
@@ -142,7 +128,8 @@ def benchmark(size: int, seed: int, with_splink: bool) -> None:
     con.close()
     assert isinstance(assigned, pl.DataFrame)
     joined = assigned.join(truth_by_row(frame), on=["source_file", "source_row"], how="inner")
-    precision, recall, f1 = pairwise(joined, "person_id", "person_id_true")
+    metrics = pairwise_metrics(joined, "person_id", "person_id_true")
+    precision, recall, f1 = metrics["precision"], metrics["recall"], metrics["f1"]
     resolver = stats["resolver"]
     stages = stage_seconds(stdout)
     pairs = resolver.get("blocking.candidate_pairs", 0.0)

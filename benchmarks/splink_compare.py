@@ -46,6 +46,8 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from accuracy import pairwise_metrics  # noqa: E402
+
 from pipelines.transforms.resolve import Overrides, ResolveConfig, resolve  # noqa: E402
 
 MATCH_PROBABILITY = 0.5
@@ -59,18 +61,9 @@ IDENTIFIER_U = [1e-6, 1 - 1e-6]
 
 
 def pairwise(assigned: pl.DataFrame, predicted: str, truth: str) -> dict[str, float]:
-    """Pairwise precision/recall/F1 from cluster sizes: TP = Σ C(n, 2) over (pred, truth)."""
-
-    def pairs(columns: list[str]) -> int:
-        sizes = assigned.group_by(columns).len()["len"].cast(pl.Int64)
-        return int((sizes * (sizes - 1) // 2).sum())
-
-    true_positive = pairs([predicted, truth])
-    predicted_pairs, true_pairs = pairs([predicted]), pairs([truth])
-    precision = true_positive / predicted_pairs if predicted_pairs else 1.0
-    recall = true_positive / true_pairs if true_pairs else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1}
+    """Precision, recall and F1 only (accuracy.pairwise_metrics also counts pairs)."""
+    metrics = pairwise_metrics(assigned, predicted, truth)
+    return {key: metrics[key] for key in ("precision", "recall", "f1")}
 
 
 def _peak_mb() -> float:
