@@ -204,11 +204,9 @@ def score_pairs(
     same_birthday = pl.col("birthday").is_in(
         [birthday.index("exact"), birthday.index("one_edit"), birthday.index("day_month")]
     )
-    corroborated = (
-        pl.col("company").is_in([1, 2, 3, 4])
-        | same_birthday
-        | pl.col("street").is_in([street.index("exact"), street.index("fuzzy_high")])
-    )
+    same_street = pl.col("street").is_in([street.index("exact"), street.index("fuzzy_high")])
+    corroborated = pl.col("company").is_in([1, 2, 3, 4]) | same_birthday | same_street
+    profile = (pl.col("linkedin") == linkedin.index("exact")) | (pl.col("x") == x.index("id_exact"))
     conflicting = (pl.col("company") == company.index("else")) | (
         pl.col("email") == email.index("else")
     )
@@ -219,15 +217,9 @@ def score_pairs(
     # separately disagrees (their own e-mail or phone), no shared phone suggests a family
     # line, and the birthday or the street agrees; an e-mail or profile in common overrides.
     relative = pl.col("name").is_in([name.index("first_differs"), name.index("one_crossed")])
-    same_street = pl.col("street").is_in([street.index("exact"), street.index("fuzzy_high")])
-    identity = (
-        (pl.col("email") == email.index("exact"))
-        | (pl.col("linkedin") == linkedin.index("exact"))
-        | (pl.col("x") == x.index("id_exact"))
-    )
     relative_blocked = (
         relative
-        & ~identity
+        & ~((pl.col("email") == email.index("exact")) | profile)
         & (
             pl.col("email").is_in([email.index("exact_shared"), email.index("else")])
             | (pl.col("phone") != phone.index("null"))
@@ -236,7 +228,6 @@ def score_pairs(
     )
     # names that share nothing: a shared e-mail or phone is then a team inbox, a switchboard
     # or a family line, not the same person, unless a profile or the birthday says so
-    profile = (pl.col("linkedin") == linkedin.index("exact")) | (pl.col("x") == x.index("id_exact"))
     strangers_blocked = (pl.col("name") == name.index("else")) & ~profile & ~same_birthday
     # a card with only a first name says little: a shared city is common among namesakes, so
     # it merges only with an identifier or a company, birthday or street that agrees
