@@ -236,7 +236,7 @@ def run(
     )
     stats["people"] = float(mapping.height)
     sole = score_pairs(
-        namesakes.select("rid_l", "rid_r"),
+        namesakes,
         features,
         config.merge_threshold,
         config.maybe_threshold,

@@ -25,15 +25,13 @@ MAX_EXPECTED = 2.0
 # or work e-mail domain), a city, personal (freemail) addresses
 _PROFILE = ("linkedin_key", "x_id_key", "employers", "city_key", "personal_emails")
 
-NAMESAKE_SCHEMA = pl.Schema(
-    {"rid_l": pl.UInt32, "rid_r": pl.UInt32, "expected": pl.Float64, "groups": pl.UInt32}
-)
+NAMESAKE_SCHEMA = pl.Schema({"rid_l": pl.UInt32, "rid_r": pl.UInt32})
 
 
 def join_sole_namesakes(
     labels: pl.Series, features: pl.DataFrame, cannot_rids: list[int]
 ) -> tuple[pl.Series, pl.DataFrame]:
-    """New labels (smallest rid per cluster) and one link per joined pair of groups.
+    """New labels (smallest rid per cluster) and one record pair per joined pair of groups.
 
     ``features``: rid-indexed resolver features; ``cannot_rids``: records named by a
     cannot-link override (their groups are never joined here).
@@ -102,7 +100,5 @@ def join_sole_namesakes(
     links = joined.select(
         pl.min_horizontal("rid", "rid_r").alias("rid_l"),
         pl.max_horizontal("rid", "rid_r").alias("rid_r"),
-        "expected",
-        "groups",
     ).cast(NAMESAKE_SCHEMA)
     return merged.gather(labels).rename(labels.name), links
