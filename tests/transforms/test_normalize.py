@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import random
+
+import phonenumbers
 import polars as pl
 import pytest
 
@@ -8,6 +11,7 @@ from pipelines.transforms.normalize import (
     email_key,
     linkedin_key,
     normalize_records,
+    phone_keys,
     phones_e164,
     x_handle_key,
 )
@@ -82,6 +86,19 @@ def test_phones_e164_default_region_and_international() -> None:
     out = phones_e164(phones, "US").to_list()
     assert out == [["+14155550100", "+442079460958"], ["+302101234567"], []]
     assert phones_e164(pl.Series([["030 1234567"]]), "DE").to_list() == [["+49301234567"]]
+
+
+@pytest.mark.parametrize("region", ["US", "CA", "JM", "PR"])
+def test_phone_keys_north_american_shortcut_agrees_with_phonenumbers(region: str) -> None:
+    rng = random.Random(region)
+    numbers = [f"{rng.randint(2, 9)}{rng.randrange(10**9):09d}" for _ in range(500)]
+    parsed = [
+        phonenumbers.format_number(
+            phonenumbers.parse(number, region), phonenumbers.PhoneNumberFormat.E164
+        )
+        for number in numbers
+    ]
+    assert phone_keys(pl.Series(numbers), region).to_list() == parsed
 
 
 @pytest.mark.parametrize(
