@@ -38,6 +38,16 @@ def _either_null(column: str) -> pl.Expr:
     return _l(column).is_null() | _r(column).is_null()
 
 
+def _both_present(column: str) -> pl.Expr:
+    return _l(column).is_not_null() & _r(column).is_not_null()
+
+
+def _present_rows(pairs: pl.DataFrame, column: str) -> pl.Series:
+    """Pairs with a value on both sides: the only ones a fuzzy level reads (a third of the
+    candidates lack a company, place or street on a side, their level is null)."""
+    return pairs.select(_both_present(column)).to_series()
+
+
 def _lists_null(column: str) -> pl.Expr:
     return (_l(column).list.len() == 0) | (_r(column).list.len() == 0)
 
@@ -102,9 +112,13 @@ def edit_distance(pairs: pl.DataFrame, left: str, right: str) -> pl.Series:
     return _batch(pairs, left, right, DamerauLevenshtein.distance, 0, pl.Int32())
 
 
-def token_set(pairs: pl.DataFrame, left: str, right: str) -> pl.Series:
+def token_set(
+    pairs: pl.DataFrame, left: str, right: str, only: pl.Series | None = None
+) -> pl.Series:
     """Batch rapidfuzz token-set ratio (0-100: word order and extra words do not count)."""
-    return _batch(pairs, left, right, fuzz.token_set_ratio, 100.0, pl.Float32(), blank_differs=True)
+    return _batch(
+        pairs, left, right, fuzz.token_set_ratio, 100.0, pl.Float32(), blank_differs=True, only=only
+    )
 
 
 class Comparison(ABC):
@@ -216,8 +230,8 @@ class XComparison(Comparison):
     )
 
     def level_expr(self) -> pl.Expr:
-        ids_present = _l("x_id_key").is_not_null() & _r("x_id_key").is_not_null()
-        handles_present = _l("x_handle_key").is_not_null() & _r("x_handle_key").is_not_null()
+        ids_present = _both_present("x_id_key")
+        handles_present = _both_present("x_handle_key")
         return _chain(
             [
                 (ids_present & (_l("x_id_key") == _r("x_id_key")), 1),
@@ -258,7 +272,6 @@ class NameComparison(Comparison):
     columns = (
         "first_key",
         "last_key",
-        "name_tokens",
         "first_canon",
         "first_key_freq",
         "last_key_freq",
@@ -311,7 +324,7 @@ class NameComparison(Comparison):
     def level_expr(self) -> pl.Expr:
         first_eq = _l("first_key") == _r("first_key")
         last_eq = _l("last_key") == _r("last_key")
-        has_last = _l("last_key").is_not_null() & _r("last_key").is_not_null()
+        has_last = _both_present("last_key")
         no_name = (_l("first_key").is_null() & _l("last_key").is_null()) | (
             _r("first_key").is_null() & _r("last_key").is_null()
         )
@@ -319,7 +332,7 @@ class NameComparison(Comparison):
         prefix = _l("first_key").str.starts_with(_r("first_key")) | _r("first_key").str.starts_with(
             _l("first_key")
         )
-        has_first = _l("first_key").is_not_null() & _r("first_key").is_not_null()
+        has_first = _both_present("first_key")
         crossed = (pl.col("_jw_cross1") >= 0.9) & (pl.col("_jw_cross2") >= 0.9)
         last_close = last_eq | (pl.col("_jw_last") >= 0.92)
         one_crossed = (pl.col("_jw_cross1") >= 0.92) | (pl.col("_jw_cross2") >= 0.92)
@@ -367,7 +380,7 @@ class CompanyComparison(Comparison):
     """
 
     name = "company"
-    columns = ("company_key", "email_domains", "domain_stems", "company_key_freq")
+    columns = ("company_key", "email_domains", "domain_stems")
     levels = (
         Level("null", 0.0),
         Level("exact", 4.0),
@@ -378,12 +391,13 @@ class CompanyComparison(Comparison):
     )
 
     def prepare(self, pairs: pl.DataFrame) -> pl.DataFrame:
+        both = _present_rows(pairs, "company_key")
         return pairs.with_columns(
-            similarity(pairs, "company_key_l", "company_key_r").alias("_jw_co")
+            similarity(pairs, "company_key_l", "company_key_r", only=both).alias("_jw_co")
         )
 
     def level_expr(self) -> pl.Expr:
-        both = _l("company_key").is_not_null() & _r("company_key").is_not_null()
+        both = _both_present("company_key")
         prefix = (
             _l("company_key").str.starts_with(_r("company_key"))
             | _r("company_key").str.starts_with(_l("company_key"))
@@ -421,8 +435,9 @@ class LocationComparison(Comparison):
     )
 
     def prepare(self, pairs: pl.DataFrame) -> pl.DataFrame:
+        both = _present_rows(pairs, "location_key")
         return pairs.with_columns(
-            similarity(pairs, "location_key_l", "location_key_r").alias("_jw_loc")
+            similarity(pairs, "location_key_l", "location_key_r", only=both).alias("_jw_loc")
         )
 
     def weight_expr(self, level: pl.Expr) -> pl.Expr:
@@ -517,9 +532,10 @@ class StreetComparison(Comparison):
     )
 
     def prepare(self, pairs: pl.DataFrame) -> pl.DataFrame:
+        both = _present_rows(pairs, "street_key")
         return pairs.with_columns(
-            similarity(pairs, "street_key_l", "street_key_r").alias("_jw_st"),
-            token_set(pairs, "street_key_l", "street_key_r").alias("_ts_st"),
+            similarity(pairs, "street_key_l", "street_key_r", only=both).alias("_jw_st"),
+            token_set(pairs, "street_key_l", "street_key_r", only=both).alias("_ts_st"),
         )
 
     def weight_expr(self, level: pl.Expr) -> pl.Expr:
