@@ -112,11 +112,14 @@ def cluster(
         "rid", "linkedin_key", "x_id_key", "company_key", "email_keys_personal"
     ).with_columns(labels.gather(features["rid"]).alias("label"))
     token_rids = pl.Series(list(cannot_tokens), dtype=pl.UInt32)
-    stats = node_info.group_by("label").agg(
+    # two distinct values in a group: its smallest and largest differ (no hash set per
+    # group); the override test runs once over all records, not once per group
+    stats = node_info.with_columns(pl.col("rid").is_in(token_rids.implode()).alias("tok"))
+    stats = stats.group_by("label").agg(
         pl.len().alias("size"),
-        pl.col("linkedin_key").n_unique().alias("li") - pl.col("linkedin_key").null_count().gt(0),
-        pl.col("x_id_key").n_unique().alias("xi") - pl.col("x_id_key").null_count().gt(0),
-        pl.col("rid").is_in(token_rids.implode()).any().alias("tok"),
+        (pl.col("linkedin_key").min() != pl.col("linkedin_key").max()).alias("two_profiles"),
+        (pl.col("x_id_key").min() != pl.col("x_id_key").max()).alias("two_x_accounts"),
+        pl.col("tok").any(),
     )
     must_labels = labels.gather(edges.filter(pl.col("must"))["rid_l"]).unique()
     # only a weak edge can be refused in a component without two profiles, two X accounts,
@@ -124,8 +127,8 @@ def cluster(
     weak_labels = labels.gather(edges.filter(~pl.col("strong"))["rid_l"]).unique()
     flagged = stats.filter(
         ((pl.col("size") >= 3) & pl.col("label").is_in(weak_labels.implode()))
-        | (pl.col("li") > 1)
-        | (pl.col("xi") > 1)
+        | pl.col("two_profiles")
+        | pl.col("two_x_accounts")
         | pl.col("tok")
         | pl.col("label").is_in(must_labels.implode())
     ).get_column("label")
