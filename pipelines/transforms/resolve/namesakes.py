@@ -36,42 +36,62 @@ def join_sole_namesakes(
     ``features``: rid-indexed resolver features; ``cannot_rids``: records named by a
     cannot-link override (their groups are never joined here).
     """
-    named = features.select(
-        "rid",
-        pl.concat_str("first_key", "last_key", separator=" ").alias("full_name"),
-        (pl.col("first_key_freq") * pl.col("last_key_freq") * pl.col("records")).alias("expected"),
-        "linkedin_key",
-        "x_id_key",
-        "city_key",
-        pl.concat_list(pl.col("company_key"), pl.col("domain_stems")).alias("employers"),
-        pl.col("email_keys_personal")
-        .list.filter(email_domain(pl.element()).is_in(FREEMAIL_DOMAINS))
-        .alias("personal_emails"),
-    ).with_columns(labels.gather(features["rid"]).alias("label"))
-    groups = (
-        named.drop_nulls("full_name")
-        .group_by("full_name", "label")
-        .agg(pl.col("rid").min(), pl.col("expected").max())
-        .with_columns(pl.len().over("full_name").alias("groups"))
-        .filter(
-            pl.col("groups").is_between(2, MAX_GROUPS)
-            & (pl.col("expected").max().over("full_name") <= MAX_EXPECTED)
+    label = labels.gather(features["rid"]).alias("label")
+    named = (
+        features.lazy()
+        .select(
+            "rid",
+            pl.concat_str("first_key", "last_key", separator=" ").alias("full_name"),
+            (pl.col("first_key_freq") * pl.col("last_key_freq") * pl.col("records")).alias(
+                "expected"
+            ),
+            label,
         )
+        .drop_nulls("full_name")
+    )
+    # a name is dropped whole when any of its records is too common, before grouping
+    common = named.filter(pl.col("expected") > MAX_EXPECTED).select("full_name")
+    groups = (
+        named.filter(pl.col("expected") <= MAX_EXPECTED)
+        .join(common, on="full_name", how="anti")
+        .group_by("full_name", "label")
+        .agg(pl.col("rid").min())
+        .filter(pl.len().over("full_name").is_between(2, MAX_GROUPS))
+        .collect()
     )
     if groups.height == 0:
         return labels, NAMESAKE_SCHEMA.to_frame()
+    # profiles of the groups involved only (a third of the records at 1 M), each record's
+    # values computed before grouping (an expression inside an aggregation runs per group)
     involved = groups.select(pl.col("label").unique()).to_series()
-    members = named.filter(pl.col("label").is_in(involved.implode()))
-    profile = members.group_by("label").agg(
-        *(pl.col(c).drop_nulls().unique() for c in ("linkedin_key", "x_id_key", "city_key")),
-        *(pl.col(c).list.explode().drop_nulls().unique() for c in ("employers", "personal_emails")),
-        pl.col("rid")
-        .is_in(pl.Series(cannot_rids, dtype=pl.UInt32).implode())
-        .any()
-        .alias("cannot"),
+    profile = (
+        features.lazy()
+        .with_columns(label)
+        .filter(pl.col("label").is_in(involved.implode()))
+        .select(
+            "label",
+            "linkedin_key",
+            "x_id_key",
+            "city_key",
+            pl.concat_list("company_key", "domain_stems").alias("employers"),
+            pl.col("email_keys_personal")
+            .list.filter(email_domain(pl.element()).is_in(FREEMAIL_DOMAINS))
+            .alias("personal_emails"),
+            pl.col("rid").is_in(pl.Series(cannot_rids, dtype=pl.UInt32).implode()).alias("cannot"),
+        )
+        .group_by("label")
+        .agg(
+            *(pl.col(c).drop_nulls().unique() for c in ("linkedin_key", "x_id_key", "city_key")),
+            *(
+                pl.col(c).list.explode().drop_nulls().unique()
+                for c in ("employers", "personal_emails")
+            ),
+            pl.col("cannot").any(),
+        )
     )
     pairs = (
-        groups.join(groups, on="full_name", suffix="_r")
+        groups.lazy()
+        .join(groups.lazy(), on="full_name", suffix="_r")
         .filter(pl.col("label") < pl.col("label_r"))
         .join(profile, on="label")
         .join(profile, left_on="label_r", right_on="label", suffix="_r")
@@ -87,9 +107,11 @@ def join_sole_namesakes(
     # join a name's groups when none disagree, or when only one pair agrees (the third group
     # is a namesake who disagrees with both); a group agreeing with two groups that disagree
     # with each other could be either person: leave it
-    agree = ~disagree
-    joined = pairs.filter(
-        agree & ((agree.all().over("full_name")) | (agree.sum().over("full_name") == 1))
+    agree = pl.col("agree")
+    joined = (
+        pairs.with_columns((~disagree).alias("agree"))
+        .filter(agree & ((agree.all().over("full_name")) | (agree.sum().over("full_name") == 1)))
+        .collect()
     )
     if joined.height == 0:
         return labels, NAMESAKE_SCHEMA.to_frame()
