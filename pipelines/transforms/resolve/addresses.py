@@ -24,8 +24,11 @@ def with_names_from_addresses(records: pl.DataFrame) -> pl.DataFrame:
     nameless = pl.all_horizontal(
         [pl.col(c).str.strip_chars().replace("", None).is_null() for c in names]
     )
-    spelled = (
+    # only the nameless rows' addresses are read (3 % of the rows at a million records)
+    rows = records.select(pl.arg_where(nameless)).to_series()
+    spelled = records.select(
         pl.col("emails")
+        .gather(rows)
         .list.eval(
             pl.concat_str(
                 pl.element().str.to_lowercase().str.extract(_NAME_ADDRESS, 1),
@@ -35,10 +38,8 @@ def with_names_from_addresses(records: pl.DataFrame) -> pl.DataFrame:
         )
         .list.drop_nulls()
         .list.first()
-    )
-    return records.with_columns(
-        pl.when(nameless).then(spelled).otherwise(pl.col("full_name")).alias("full_name")
-    )
+    ).to_series()
+    return records.with_columns(records.get_column("full_name").scatter(rows, spelled))
 
 
 _NAME_COLUMNS = ("first_key", "last_key", "name_tokens", "first_canon")
@@ -76,10 +77,15 @@ def with_names_from_work_addresses(features: pl.DataFrame) -> pl.DataFrame:
     )
     if wanted.height == 0:
         return features
-    named = features.select("rid", "first_key", "last_key", "company_key", "email_domains").filter(
-        pl.col("first_key").is_not_null() & pl.col("last_key").is_not_null()
-    )
     spelled = pl.col("first_key").str.slice(0, 1) + pl.col("last_key") + pl.lit("@")
+    # a name can only offer a wanted key if it spells that key's local part: the employers
+    # are listed for those few names only, not for every named record
+    locals_wanted = wanted.select(pl.col("key").str.extract(r"^([^@]*@)", 1)).to_series()
+    named = features.select("rid", "first_key", "last_key", "company_key", "email_domains").filter(
+        pl.col("first_key").is_not_null()
+        & pl.col("last_key").is_not_null()
+        & spelled.is_in(locals_wanted.implode())
+    )
     employers = pl.concat_list(
         pl.col("company_key"), pl.col("email_domains").list.eval(domain_stem(pl.element()))
     )
