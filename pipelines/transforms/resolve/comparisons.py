@@ -243,6 +243,12 @@ class XComparison(Comparison):
         )
 
 
+# Jaro-Winkler thresholds of name levels that NameComparison.prepare also reads
+_CROSSED = 0.9  # swapped: both first/last crossings at least this
+_FIRST_CLOSE = 0.9  # last_differs: the first names at least this
+_LAST_CLOSE = 0.92  # last_only, first_differs: the last names at least this
+
+
 class NameComparison(Comparison):
     """First + last name keys, term-frequency adjusted.
 
@@ -313,12 +319,20 @@ class NameComparison(Comparison):
                 & (pl.col("last_key_l") == pl.col("last_key_r"))
             ).fill_null(False)
         ).to_series()
+        first = similarity(both, "first_key_l", "first_key_r")
+        last = similarity(both, "last_key_l", "last_key_r")
+        cross1 = similarity(both, "first_key_l", "last_key_r", only=~same)
+        # the second crossing is read only where the first holds (swapped needs both) or
+        # where the first and the last names both differ (one_crossed is reached only then):
+        # a twentieth of the pairs
+        differ = (first < _FIRST_CLOSE) & (last < _LAST_CLOSE)
+        second = ~same & ((cross1 >= _CROSSED) | differ)
         return pairs.with_columns(
             similarity(both, "_full_l", "_full_r").alias("_jw_full"),
-            similarity(both, "first_key_l", "first_key_r").alias("_jw_first"),
-            similarity(both, "last_key_l", "last_key_r").alias("_jw_last"),
-            similarity(both, "first_key_l", "last_key_r", only=~same).alias("_jw_cross1"),
-            similarity(both, "last_key_l", "first_key_r", only=~same).alias("_jw_cross2"),
+            first.alias("_jw_first"),
+            last.alias("_jw_last"),
+            cross1.alias("_jw_cross1"),
+            similarity(both, "last_key_l", "first_key_r", only=second).alias("_jw_cross2"),
         )
 
     def level_expr(self) -> pl.Expr:
@@ -333,8 +347,8 @@ class NameComparison(Comparison):
             _l("first_key")
         )
         has_first = _both_present("first_key")
-        crossed = (pl.col("_jw_cross1") >= 0.9) & (pl.col("_jw_cross2") >= 0.9)
-        last_close = last_eq | (pl.col("_jw_last") >= 0.92)
+        crossed = (pl.col("_jw_cross1") >= _CROSSED) & (pl.col("_jw_cross2") >= _CROSSED)
+        last_close = last_eq | (pl.col("_jw_last") >= _LAST_CLOSE)
         one_crossed = (pl.col("_jw_cross1") >= 0.92) | (pl.col("_jw_cross2") >= 0.92)
         return _chain(
             [
@@ -347,7 +361,7 @@ class NameComparison(Comparison):
                 (has_last & (pl.col("_jw_first") >= 0.8) & (pl.col("_jw_last") >= 0.88), 6),
                 (~has_last & (first_eq | canon), 7),
                 (has_last & ~has_first & last_close, 8),
-                (has_last & (first_eq | (pl.col("_jw_first") >= 0.9)), 9),
+                (has_last & (first_eq | (pl.col("_jw_first") >= _FIRST_CLOSE)), 9),
                 (has_first & last_close, 10),
                 (has_last & has_first & one_crossed, 11),
             ],
