@@ -27,17 +27,17 @@ def _list_min(column: str) -> pl.Expr:
     return pl.col(column).list.eval(pl.element().min()).list.first()
 
 
-def _hashed_suffixes(text: pl.Series) -> pl.Series:
-    """':' + 20 hex of sha1 per value, in slices: one Python list of a million strings
-    (and its hashes) costs gigabytes at its peak. Values go to Python as UTF-8 bytes (no
-    ``str.encode`` per value) and the ':' is prepended by polars."""
+def _sha1_hex(text: pl.Series, digits: int) -> pl.Series:
+    """First ``digits`` hex of sha1 per value (null stays null), in slices: one Python list
+    of a million strings (and its hashes) costs gigabytes at its peak. Values go to Python
+    as UTF-8 bytes (no ``str.encode`` per value)."""
     sha1 = hashlib.sha1
     parts = [pl.Series([], dtype=pl.String)]
     for start in range(0, text.len(), _HASH_SLICE):
         values = text.slice(start, _HASH_SLICE).cast(pl.Binary).to_list()
-        hashed = [None if v is None else sha1(v).hexdigest()[:20] for v in values]
+        hashed = [None if v is None else sha1(v).hexdigest()[:digits] for v in values]
         parts.append(pl.Series(hashed, dtype=pl.String))
-    return ":" + pl.concat(parts).fill_null("")
+    return pl.concat(parts)
 
 
 def record_keys(features: pl.DataFrame) -> pl.Series:
@@ -64,7 +64,7 @@ def record_keys(features: pl.DataFrame) -> pl.Series:
     text = features.select(
         (pl.col("source").fill_null("") + pl.lit("\x1f") + identity).alias("k")
     ).get_column("k")
-    hashed = _hashed_suffixes(text)
+    hashed = ":" + _sha1_hex(text, 20).fill_null("")
     return features.select(pl.col("source").fill_null("unknown")).get_column("source") + hashed
 
 
@@ -110,15 +110,21 @@ def assign_person_ids(
     # two clusters can share a seed (the same contact twice in one export, kept apart by a
     # guard): the cluster label breaks the tie, so the salted ids do not depend on row order
     fresh = seeds.join(kept.select("cluster"), on="cluster", how="anti").sort("seed", "cluster")
-    new_ids = []
-    for seed in fresh["seed"].to_list():
-        person_id = _new_id(seed, taken)
-        taken.add(person_id)
-        new_ids.append(person_id)
+    new_ids = "p_" + _sha1_hex(fresh.get_column("seed"), 12)
+    # salted in seed order where an old id or an earlier cluster (same seed) holds the id;
+    # a salted id also avoids every unsalted one
+    clash = new_ids.is_in(prev["person_id"].implode()) | ~new_ids.is_first_distinct()
+    taken |= set(new_ids.to_list())
+    rows = clash.arg_true()
+    salted = []
+    for seed in fresh.get_column("seed").gather(rows).to_list():
+        salted.append(_new_id(seed, taken))
+        taken.add(salted[-1])
+    new_ids = new_ids.scatter(rows, pl.Series(salted, dtype=pl.String))
     mapping = pl.concat(
         [
             kept.select("cluster", "person_id"),
-            fresh.select("cluster", pl.Series("person_id", new_ids, dtype=pl.String)),
+            fresh.select("cluster", new_ids.alias("person_id")),
         ]
     )
     moved = (
