@@ -513,6 +513,31 @@ def test_a_disagreeing_namesake_keeps_every_group_with_that_name_apart(
     assert result.stats["pairs.sole_namesakes"] == 0
 
 
+def test_an_old_employer_in_the_same_city_does_not_make_a_namesake(
+    no_previous: pl.DataFrame,
+) -> None:
+    """People change jobs more often than cities: the only other Ilse Vantongeren in Ghent,
+    on a card from her previous employer, is her; one in another city is someone else."""
+    linkedin = {**ILSE_LINKEDIN, "location": "Ghent, Belgium"}
+    old_card = {
+        "record_id": "card",
+        "source": "google",
+        "first_name": "Ilse",
+        "last_name": "Vantongeren",
+        "company": "Granite Foods",
+        "location": "Ghent",
+    }
+    result = resolve(
+        make_records([*_crowd(), linkedin, old_card]), no_previous, Overrides(), CONFIG
+    )
+    assert together(result, "li", "card")
+    elsewhere = {**old_card, "location": "Antwerp"}
+    result = resolve(
+        make_records([*_crowd(), linkedin, elsewhere]), no_previous, Overrides(), CONFIG
+    )
+    assert not together(result, "li", "card")
+
+
 def test_sole_namesakes_read_addresses_as_employer_or_personal(no_previous: pl.DataFrame) -> None:
     """A work address and a personal one do not disagree; work addresses at two employers do."""
     work = {

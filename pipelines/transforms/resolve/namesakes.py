@@ -3,9 +3,9 @@
 An X account 'Ilse Vantongeren' and a LinkedIn connection 'Ilse Vantongeren' share only a
 name, which pairwise scoring rightly refuses when the name is common. A person looks at the
 whole network instead: when a name belongs to two or three groups only, and nothing
-about those groups disagrees (profiles, X accounts, employers by company or work domain,
-cities, personal addresses, cannot-link overrides), they are one person. Everything here
-is a group-level column operation.
+about those groups disagrees (profiles, X accounts, employers by company or work domain
+unless they share a city, cities, personal addresses, cannot-link overrides), they are one
+person. Everything here is a group-level column operation.
 """
 
 from __future__ import annotations
@@ -97,13 +97,17 @@ def join_sole_namesakes(
         .join(profile, left_on="label_r", right_on="label", suffix="_r")
     )
     disagree = pl.col("cannot") | pl.col("cannot_r")
+    same_city = pl.col("city_key").list.set_intersection(pl.col("city_key_r")).list.len() > 0
     for column in _PROFILE:
         mine, theirs = pl.col(column), pl.col(f"{column}_r")
-        disagree = disagree | (
+        differs = (
             (mine.list.len() > 0)
             & (theirs.list.len() > 0)
             & (mine.list.set_intersection(theirs).list.len() == 0)
         )
+        # people change employers far more often than cities: the one other group with
+        # this name in the same city is the same person with an old card, not a namesake
+        disagree = disagree | (differs & ~same_city if column == "employers" else differs)
     # join a name's groups when none disagree, or when only one pair agrees (the third group
     # is a namesake who disagrees with both); a group agreeing with two groups that disagree
     # with each other could be either person: leave it
