@@ -56,6 +56,16 @@ def _lists_share(column_l: str, column_r: str) -> pl.Expr:
     return pl.col(column_l).list.set_intersection(pl.col(column_r)).list.len() > 0
 
 
+def _shared(pairs: pl.DataFrame, column: str, rows: pl.Expr) -> pl.Series:
+    """Whether the two sides' ``column`` lists share a value, tested on ``rows`` only (False
+    elsewhere): a set intersection per pair is the costliest list operation, and most pairs
+    lack the list on a side or are decided before a level reads it."""
+    index = pairs.select(rows.fill_null(False)).to_series().arg_true()
+    sides = pairs.select(_l(column).gather(index), _r(column).gather(index))
+    shared = sides.select(_lists_share(f"{column}_l", f"{column}_r")).to_series()
+    return pl.repeat(False, pairs.height, eager=True).scatter(index, shared)
+
+
 _NUMPY: dict[pl.DataType, str] = {pl.Float32(): "float32", pl.Int32(): "int32"}
 
 
@@ -180,14 +190,19 @@ class IdentifierListComparison(Comparison):
             Level("else", other),
         )
 
+    def prepare(self, pairs: pl.DataFrame) -> pl.DataFrame:
+        both = ~_lists_null(self.column)
+        return pairs.with_columns(
+            _shared(pairs, f"{self.column}_personal", both).alias("_shared_personal"),
+            _shared(pairs, self.column, both).alias("_shared"),
+        )
+
     def level_expr(self) -> pl.Expr:
-        column = self.column
-        personal = f"{column}_personal"
         return _chain(
             [
-                (_lists_null(column), 0),
-                (_lists_share(f"{personal}_l", f"{personal}_r"), 1),
-                (_lists_share(f"{column}_l", f"{column}_r"), 2),
+                (_lists_null(self.column), 0),
+                (pl.col("_shared_personal"), 1),
+                (pl.col("_shared"), 2),
             ],
             3,
         )
@@ -327,7 +342,11 @@ class NameComparison(Comparison):
         # a twentieth of the pairs
         differ = (first < _FIRST_CLOSE) & (last < _LAST_CLOSE)
         second = ~same & ((cross1 >= _CROSSED) | differ)
+        # nickname and first_only read the canonical first names only under the same last
+        # name or without one on a side
+        canon_read = (_l("last_key") == _r("last_key")) | ~_both_present("last_key")
         return pairs.with_columns(
+            _shared(pairs, "first_canon", canon_read).alias("_canon"),
             similarity(both, "_full_l", "_full_r").alias("_jw_full"),
             first.alias("_jw_first"),
             last.alias("_jw_last"),
@@ -342,7 +361,7 @@ class NameComparison(Comparison):
         no_name = (_l("first_key").is_null() & _l("last_key").is_null()) | (
             _r("first_key").is_null() & _r("last_key").is_null()
         )
-        canon = _lists_share("first_canon_l", "first_canon_r")
+        canon = pl.col("_canon")
         prefix = _l("first_key").str.starts_with(_r("first_key")) | _r("first_key").str.starts_with(
             _l("first_key")
         )
@@ -407,7 +426,8 @@ class CompanyComparison(Comparison):
     def prepare(self, pairs: pl.DataFrame) -> pl.DataFrame:
         both = _present_rows(pairs, "company_key")
         return pairs.with_columns(
-            similarity(pairs, "company_key_l", "company_key_r", only=both).alias("_jw_co")
+            similarity(pairs, "company_key_l", "company_key_r", only=both).alias("_jw_co"),
+            _shared(pairs, "email_domains", ~_lists_null("email_domains")).alias("_same_domain"),
         )
 
     def level_expr(self) -> pl.Expr:
@@ -426,7 +446,7 @@ class CompanyComparison(Comparison):
             [
                 (both & (_l("company_key") == _r("company_key")), 1),
                 (both & ((pl.col("_jw_co") >= 0.9) | prefix), 2),
-                (_lists_share("email_domains_l", "email_domains_r"), 3),
+                (pl.col("_same_domain"), 3),
                 (co_dom.fill_null(False), 4),
                 (both, 5),
             ],
