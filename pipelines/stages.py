@@ -6,11 +6,13 @@ resolve → build people, sources and relationships → write one atomic snapsho
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
 
@@ -97,6 +99,10 @@ class Combined:
     def take_records(self) -> pl.DataFrame:
         records, self.records = self.records, self.records.clear()
         return records
+
+
+# the rows of new files, or of every file: both carry records and interactions
+RowsT = TypeVar("RowsT", Incoming, Combined)
 
 
 def ledger_rows(parsed: list[ParsedFile], run_id: str) -> pl.DataFrame:
@@ -244,31 +250,17 @@ def _concat_like(previous: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([previous.select(new.columns).cast(new.schema), new], how="vertical")  # type: ignore[arg-type]
 
 
-def apply_suppression(
-    incoming: Incoming, suppressed: pl.DataFrame, salt: str | None, config: ResolveConfig
-) -> Incoming:
-    """Drop new records and interaction rows of forgotten people before anything is stored."""
+def without_forgotten(
+    rows: RowsT, suppressed: pl.DataFrame, salt: str | None, config: ResolveConfig
+) -> RowsT:
+    """Drop the records and interaction rows of forgotten people: from new files before
+    anything is stored, and from stored rows so they stay out of every derived table."""
     if salt is None or suppressed.height == 0:
-        return incoming
-    return Incoming(
-        source_files=incoming.source_files,
-        records=_records_kept(incoming.records, suppressed, salt, config),
-        interactions=_interactions_kept(incoming.interactions, suppressed, salt),
-        owner=incoming.owner,
-    )
-
-
-def suppress_combined(
-    combined: Combined, suppressed: pl.DataFrame, salt: str | None, config: ResolveConfig
-) -> Combined:
-    """The same for the rows already stored: forgotten people stay out of every derived table."""
-    if salt is None or suppressed.height == 0:
-        return combined
-    return Combined(
-        source_files=combined.source_files,
-        records=_records_kept(combined.take_records(), suppressed, salt, config),
-        interactions=_interactions_kept(combined.interactions, suppressed, salt),
-        owner=combined.owner,
+        return rows
+    return dataclasses.replace(
+        rows,
+        records=_records_kept(rows.records, suppressed, salt, config),
+        interactions=_interactions_kept(rows.interactions, suppressed, salt),
     )
 
 

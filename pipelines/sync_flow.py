@@ -298,7 +298,7 @@ def _sync(
                 previous.source_files, parsed, {p.sha256 for p in prints}, summary.run_id
             )
             del parsed  # the stacked frames share their buffers; nothing else holds them
-            incoming = stages.apply_suppression(
+            incoming = stages.without_forgotten(
                 incoming, previous.suppressed, previous.salt, config
             )
             earlier = [
@@ -317,7 +317,7 @@ def _sync(
             # (future <-> its done callback) that only the cyclic collector frees, and
             # polars makes too few Python objects to trigger it: 0.6 GB at 1 M records
             gc.collect()
-            combined = stages.suppress_combined(
+            combined = stages.without_forgotten(
                 combined, previous.suppressed, previous.salt, config
             )
             summary.records = combined.records.height
