@@ -85,13 +85,14 @@ def _batch(
     strings) without a call: blocking on names makes most name pairs equal, and the list
     conversion costs as much as the scoring. ``blank_differs``: identical blank strings
     are still scored (token ratios give 0 there, not ``equal``). ``only``: rows outside
-    this mask are not scored and get 0.
+    this mask are not scored and get 0. Nulls are filled on the scored rows only (a null
+    against '' is scored, and scores as equal).
     """
-    values_l = pairs.get_column(left).fill_null("")
-    values_r = pairs.get_column(right).fill_null("")
-    differs = values_l != values_r
+    values_l = pairs.get_column(left)
+    values_r = pairs.get_column(right)
+    differs = values_l.ne_missing(values_r)
     if blank_differs:
-        differs = differs | (values_l.str.strip_chars() == "")
+        differs = differs | (values_l.str.strip_chars() == "").fill_null(True)
     out = np.full(values_l.len(), equal, dtype=_NUMPY[dtype])
     if only is not None:
         out[(~only).to_numpy()] = 0
@@ -99,8 +100,8 @@ def _batch(
     rows = differs.arg_true()
     if rows.len():
         out[rows.to_numpy()] = process.cpdist(
-            values_l.gather(rows).to_list(),
-            values_r.gather(rows).to_list(),
+            values_l.gather(rows).fill_null("").to_list(),
+            values_r.gather(rows).fill_null("").to_list(),
             scorer=scorer,
             workers=-1,
             dtype=_NUMPY[dtype],
