@@ -525,12 +525,12 @@ def normalize_records(records: pl.DataFrame, config: NormalizeConfig | None = No
         ),
         pl.coalesce(x_handle_key(_str_or_null("x_handle", frame)), url_x).alias("x_handle_key"),
         _map_unique(frame, "company", company_key(pl.col("company"))).alias("company_key"),
-        _map_unique(
-            frame, "location", name_key(pl.col("location").str.split(",").list.first())
-        ).alias("city_key"),
-        _map_unique(
-            frame, "location", _null_if_blank(_tokens_key(pl.col("location")).str.strip_chars())
-        ).alias("location_key"),
+        *_map_unique_frame(
+            frame,
+            "location",
+            name_key(pl.col("location").str.split(",").list.first()).alias("city_key"),
+            _null_if_blank(_tokens_key(pl.col("location")).str.strip_chars()).alias("location_key"),
+        ).get_columns(),
         _null_if_blank(pl.col("birthday").str.replace_all(r"\D", "")).alias("birthday_key"),
         _null_if_blank(_tokens_key(street).str.strip_chars()).alias("street_key"),
     )
