@@ -335,3 +335,17 @@ def test_batch_scorers_match_rapidfuzz_with_the_equal_value_shortcut() -> None:
         [fuzz.token_set_ratio(a, b) for a, b in filled]
     )
     assert similarity(pairs.clear(), "l", "r").len() == 0
+
+
+def test_similarity_floor_keeps_every_comparison_with_the_threshold() -> None:
+    from pipelines.transforms.resolve.comparisons import similarity
+
+    # 'decba'/'ec' and 'bdb'/'bcb' score 0.79999... in float64, exactly 0.8 in float32
+    left = ["decba", "bdb", "jane", "jane", "doe", "zuzana"]
+    right = ["ec", "bcb", "jayne", "jane", "dow", "quill"]
+    pairs = pl.DataFrame({"l": left, "r": right})
+    full = similarity(pairs, "l", "r")
+    floored = similarity(pairs, "l", "r", floor=0.8)
+    assert ((floored >= 0.8) == (full >= 0.8)).all()
+    assert floored.filter(full >= 0.8).to_list() == full.filter(full >= 0.8).to_list()
+    assert floored.filter(full < 0.8).to_list() == [0.0] * int((full < 0.8).sum())

@@ -78,6 +78,7 @@ def _batch(
     dtype: pl.DataType,
     blank_differs: bool = False,
     only: pl.Series | None = None,
+    cutoff: float | None = None,
 ) -> pl.Series:
     """``scorer`` over the two columns with rapidfuzz ``cpdist``; null -> ''.
 
@@ -86,7 +87,7 @@ def _batch(
     conversion costs as much as the scoring. ``blank_differs``: identical blank strings
     are still scored (token ratios give 0 there, not ``equal``). ``only``: rows outside
     this mask are not scored and get 0. Nulls are filled on the scored rows only (a null
-    against '' is scored, and scores as equal).
+    against '' is scored, and scores as equal). ``cutoff``: rapidfuzz's score_cutoff.
     """
     values_l = pairs.get_column(left)
     values_r = pairs.get_column(right)
@@ -103,6 +104,7 @@ def _batch(
             values_l.gather(rows).fill_null("").to_list(),
             values_r.gather(rows).fill_null("").to_list(),
             scorer=scorer,
+            score_cutoff=cutoff,
             workers=-1,
             dtype=_NUMPY[dtype],
         )
@@ -110,11 +112,27 @@ def _batch(
 
 
 def similarity(
-    pairs: pl.DataFrame, left: str, right: str, only: pl.Series | None = None
+    pairs: pl.DataFrame,
+    left: str,
+    right: str,
+    only: pl.Series | None = None,
+    floor: float | None = None,
 ) -> pl.Series:
-    """Batch rapidfuzz Jaro-Winkler similarity of two string columns; null -> 0."""
+    """Batch rapidfuzz Jaro-Winkler similarity of two string columns; null -> 0.
+
+    ``floor``: the lowest threshold the caller compares with. Scores below it come back as
+    0, which lets rapidfuzz skip most of the work; the cutoff sits a hair lower so that
+    float32 rounding at the threshold cannot flip a comparison.
+    """
     return _batch(
-        pairs, left, right, JaroWinkler.normalized_similarity, 1.0, pl.Float32(), only=only
+        pairs,
+        left,
+        right,
+        JaroWinkler.normalized_similarity,
+        1.0,
+        pl.Float32(),
+        only=only,
+        cutoff=None if floor is None else floor - 1e-6,
     )
 
 
@@ -260,7 +278,8 @@ class XComparison(Comparison):
 
 
 # Jaro-Winkler thresholds of name levels that NameComparison.prepare also reads
-_CROSSED = 0.9  # swapped: both first/last crossings at least this
+_CROSSED = 0.9  # swapped: both first/last crossings at least this (one_crossed: 0.92)
+_FULL_CLOSE = 0.94  # fuzzy_high: 'first last' at least this
 _FIRST_CLOSE = 0.9  # last_differs: the first names at least this
 _LAST_CLOSE = 0.92  # last_only, first_differs: the last names at least this
 
@@ -337,18 +356,20 @@ class NameComparison(Comparison):
         ).to_series()
         first = similarity(both, "first_key_l", "first_key_r")
         last = similarity(both, "last_key_l", "last_key_r")
-        cross1 = similarity(both, "first_key_l", "last_key_r", only=~same)
+        cross1 = similarity(both, "first_key_l", "last_key_r", only=~same, floor=_CROSSED)
         # the second crossing is read only where the first holds (swapped needs both) or
         # where the first and the last names both differ (one_crossed is reached only then):
         # a twentieth of the pairs
         differ = (first < _FIRST_CLOSE) & (last < _LAST_CLOSE)
         second = ~same & ((cross1 >= _CROSSED) | differ)
         # nickname and first_only read the canonical first names only under the same last
-        # name or without one on a side
-        canon_read = (_l("last_key") == _r("last_key")) | ~_both_present("last_key")
+        # name or without one on a side, and only when the first names differ
+        canon_read = ((_l("last_key") == _r("last_key")) | ~_both_present("last_key")) & (
+            _l("first_key") != _r("first_key")
+        )
         return pairs.with_columns(
             _shared(pairs, "first_canon", canon_read).alias("_canon"),
-            similarity(both, "_full_l", "_full_r").alias("_jw_full"),
+            similarity(both, "_full_l", "_full_r", floor=_FULL_CLOSE).alias("_jw_full"),
             first.alias("_jw_first"),
             last.alias("_jw_last"),
             cross1.alias("_jw_cross1"),
@@ -376,7 +397,7 @@ class NameComparison(Comparison):
                 (first_eq & last_eq, 1),
                 (has_last & has_first & crossed, 2),
                 (last_eq & canon, 3),
-                (has_last & (pl.col("_jw_full") >= 0.94), 4),
+                (has_last & (pl.col("_jw_full") >= _FULL_CLOSE), 4),
                 (last_eq & prefix, 5),
                 (has_last & (pl.col("_jw_first") >= 0.8) & (pl.col("_jw_last") >= 0.88), 6),
                 (~has_last & (first_eq | canon), 7),
