@@ -101,9 +101,13 @@ def cluster(
     refused_schema = {"rid_l": pl.UInt32, "rid_r": pl.UInt32, "reason": pl.String}
     if edges.height == 0:
         return labels, pl.DataFrame(schema=refused_schema)
+    # a record on no edge is a cluster of its own with nothing to check: only the records on
+    # an edge (under half at 1 M) are looked at
+    linked = pl.concat([edges["rid_l"], edges["rid_r"]]).unique()
     node_info = features.select(
         "rid", "linkedin_key", "x_id_key", "company_key", "email_keys_personal"
-    ).with_columns(labels.gather(features["rid"]).alias("label"))
+    ).filter(pl.col("rid").is_in(linked.implode()))
+    node_info = node_info.with_columns(labels.gather(node_info["rid"]).alias("label"))
     token_rids = pl.Series(list(cannot_tokens), dtype=pl.UInt32)
     # two distinct values in a group: its smallest and largest differ (no hash set per
     # group); the override test runs once over all records, not once per group
