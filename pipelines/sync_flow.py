@@ -34,7 +34,7 @@ from pipelines.faults import pause_point
 from pipelines.overrides import OverridesError
 from pipelines.overrides import load_overrides as read_overrides
 from pipelines.transforms.changes import change_counts, person_changes
-from pipelines.transforms.resolve import Overrides, PairScorer, ResolveConfig
+from pipelines.transforms.resolve import SCORING_WORKERS, Overrides, PairScorer, ResolveConfig
 
 
 @dataclass
@@ -185,11 +185,10 @@ def load_task(
     return None
 
 
-# Two workers match the two cores and bound memory: each scoring partition builds wide
-# left/right frames, so running all of them at once would multiply the peak.
+# files parsed and partitions scored at once: as many as the resolver's own local threads
 @flow(
     name="kith-sync",
-    task_runner=ThreadPoolTaskRunner(max_workers=2),  # type: ignore[arg-type]
+    task_runner=ThreadPoolTaskRunner(max_workers=SCORING_WORKERS),  # type: ignore[arg-type]
     persist_result=False,
     log_prints=False,
 )

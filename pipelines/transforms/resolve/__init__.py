@@ -7,6 +7,7 @@ types. Everything here is pure polars/rapidfuzz: no Prefect, no DuckDB.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -59,8 +60,17 @@ PairScorer = Callable[[pl.DataFrame], pl.DataFrame]
 PartitionMapper = Callable[[PairScorer, list[pl.DataFrame]], list[pl.DataFrame]]
 
 
+# partitions scored at once: the two cores kith is sized for; each holds wide left/right
+# frames, so more at once would multiply the peak (the flow's task runner uses as many)
+SCORING_WORKERS = 2
+
+
 def map_locally(score: PairScorer, partitions: list[pl.DataFrame]) -> list[pl.DataFrame]:
-    return [score(partition) for partition in partitions]
+    """On local threads: polars and rapidfuzz release the GIL while they score."""
+    if len(partitions) == 1:
+        return [score(partitions[0])]
+    with ThreadPoolExecutor(max_workers=SCORING_WORKERS) as pool:
+        return list(pool.map(score, partitions))
 
 
 def resolve(

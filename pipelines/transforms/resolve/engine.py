@@ -294,16 +294,18 @@ def _links(
             for start in range(0, max(candidates.height, 1), _EXPLAIN_CHUNK)
         ]
     )
-    ids = features.select("rid", "record_id")
-    out = [
-        explained.join(ids.rename({"rid": "rid_l", "record_id": "record_id_l"}), on="rid_l")
-        .join(ids.rename({"rid": "rid_r", "record_id": "record_id_r"}), on="rid_r")
-        .select(list(LINK_SCHEMA))
-    ]
+    record_id = features.get_column("record_id")  # row i is rid i (prepare)
+
+    def with_record_ids(pairs: pl.DataFrame) -> pl.DataFrame:
+        return pairs.with_columns(
+            record_id.gather(pairs["rid_l"]).alias("record_id_l"),
+            record_id.gather(pairs["rid_r"]).alias("record_id_r"),
+        )
+
+    out = [with_record_ids(explained).select(list(LINK_SCHEMA))]
     if must.height:
         out.append(
-            must.join(ids.rename({"rid": "rid_l", "record_id": "record_id_l"}), on="rid_l")
-            .join(ids.rename({"rid": "rid_r", "record_id": "record_id_r"}), on="rid_r")
+            with_record_ids(must)
             .select(
                 "record_id_l",
                 "record_id_r",
