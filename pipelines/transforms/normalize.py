@@ -117,8 +117,9 @@ def _map_unique(frame: pl.DataFrame, column: str, expr: pl.Expr) -> pl.Series:
 def _map_unique_frame(frame: pl.DataFrame, column: str, *exprs: pl.Expr) -> pl.DataFrame:
     """Columns ``exprs`` (on ``column``), evaluated once per distinct value, one row per row.
 
-    Folding and regexes cost microseconds per value; names, places and addresses repeat a
-    lot, so the string work runs on the distinct values and a join copies it back.
+    Folding and regexes cost microseconds per value; names, places and phone numbers repeat
+    a lot, so the string work runs on the distinct values and a join copies it back (for
+    mostly distinct values such as e-mail addresses the join costs more than it saves).
     """
     # lazily, so a subexpression several expressions read (the folded name of name_key and
     # _tokens_key) is computed once; polars shares none inside a when/then
