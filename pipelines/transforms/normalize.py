@@ -109,7 +109,7 @@ def _list_sorted(list_expr: pl.Expr) -> pl.Expr:
     return list_expr.list.eval(pl.element().sort())
 
 
-def _map_unique(frame: pl.DataFrame, column: str, expr: pl.Expr) -> pl.Series:
+def map_distinct(frame: pl.DataFrame, column: str, expr: pl.Expr) -> pl.Series:
     """``expr`` (on ``column``) evaluated once per distinct value and mapped back to every row."""
     return _map_unique_frame(frame, column, expr.alias("_mapped")).get_column("_mapped")
 
@@ -425,7 +425,7 @@ def phone_keys(prekeys: pl.Series, default_region: str) -> pl.Series:
 
 def _e164(long: pl.DataFrame, default_region: str) -> pl.Series:
     """E.164 of each raw phone ``v`` of a ``_long`` frame (null: not a number)."""
-    return phone_keys(_map_unique(long, "v", phone_prekey(pl.col("v"))), default_region)
+    return phone_keys(map_distinct(long, "v", phone_prekey(pl.col("v"))), default_region)
 
 
 def phones_e164(phones: pl.Series, default_region: str) -> pl.Series:
@@ -477,7 +477,7 @@ def _first_key_in_list(frame: pl.DataFrame, column: str, key: pl.Expr) -> pl.Ser
     distinct value and only rows with values are touched (most URL lists are empty).
     """
     exploded = _long(frame, column).drop_nulls("v")
-    keyed = exploded.with_columns(_map_unique(exploded, "v", key).alias("_key"))
+    keyed = exploded.with_columns(map_distinct(exploded, "v", key).alias("_key"))
     first = keyed.drop_nulls("_key").group_by("_i").agg(pl.col("_key").first())
     return (
         pl.DataFrame({"_i": pl.int_range(frame.height, dtype=pl.UInt32, eager=True)})
@@ -525,7 +525,7 @@ def normalize_records(records: pl.DataFrame, config: NormalizeConfig | None = No
             "x_id_key"
         ),
         pl.coalesce(x_handle_key(_str_or_null("x_handle", frame)), url_x).alias("x_handle_key"),
-        _map_unique(frame, "company", company_key(pl.col("company"))).alias("company_key"),
+        map_distinct(frame, "company", company_key(pl.col("company"))).alias("company_key"),
         *_map_unique_frame(
             frame,
             "location",

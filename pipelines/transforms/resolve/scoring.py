@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.transforms.normalize import domain_stem
+from pipelines.transforms.normalize import domain_stem, map_distinct
 from pipelines.transforms.resolve.comparisons import Comparison, default_comparisons
 
 # a key held by records of this many different surnames is a team inbox / switchboard
@@ -59,8 +59,9 @@ def add_features(frame: pl.DataFrame) -> pl.DataFrame:
         _first_digits(frame, "street", r"^\s*(\d{1,5})\b").alias("street_number_key"),
         pl.col("last_key").str.slice(0, 3).alias("last_prefix"),
         pl.col("first_key").str.slice(0, 3).alias("first_prefix"),
-        soundex(pl.col("last_key")).alias("last_soundex"),
-        soundex(pl.col("first_key")).alias("first_soundex"),
+        # nine regex passes per name: once per distinct name (a tenth of the records at 1 M)
+        map_distinct(frame, "last_key", soundex(pl.col("last_key"))).alias("last_soundex"),
+        map_distinct(frame, "first_key", soundex(pl.col("first_key"))).alias("first_soundex"),
     )
     # birthday: share of records with that date, never below the chance of a random date
     # (full YYYYMMDD: one day in a century; anything shorter: one day in a year)
