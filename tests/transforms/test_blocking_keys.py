@@ -80,6 +80,19 @@ def _brute_force_blocks(
         if capped:
             stats[f"blocking.capped_blocks.{rule.name}"] = float(len(capped))
             stats[f"blocking.capped_records.{rule.name}"] = float(sum(capped))
+    # two different profiles or X accounts are never one person: never proposed
+    accounts = [key for key in ("linkedin_key", "x_id_key") if key in frame.columns]
+    conflicting = {
+        pair
+        for pair in masks
+        if any(
+            None not in (rows[pair[0]][key], rows[pair[1]][key])
+            and rows[pair[0]][key] != rows[pair[1]][key]
+            for key in accounts
+        )
+    }
+    masks = {pair: mask for pair, mask in masks.items() if pair not in conflicting}
+    stats["blocking.conflicting_pairs"] = float(len(conflicting))
     stats["blocking.candidate_pairs"] = float(len(masks))
     return masks, stats
 
@@ -106,6 +119,7 @@ def test_block_pairs_masks_and_stats_match_the_definition() -> None:
             "first_canon": [words(12) for _ in range(n)],
             "email_keys": [words(150) for _ in range(n)],
             "email_domains": [words(4) for _ in range(n)],
+            "linkedin_key": [word(200) if rng.random() < 0.4 else None for _ in range(n)],
             "birthday_key": [None] * n,
             "street_key": [None] * n,
         },
@@ -132,3 +146,4 @@ def test_block_pairs_masks_and_stats_match_the_definition() -> None:
     assert result.pairs.rows() == sorted((a, b, mask) for (a, b), mask in masks.items())
     assert result.stats == stats
     assert any(k.startswith("blocking.capped_blocks.") for k in stats)
+    assert stats["blocking.conflicting_pairs"] > 0
