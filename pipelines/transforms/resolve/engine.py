@@ -305,8 +305,7 @@ def _links(
     out = [with_record_ids(explained).select(list(LINK_SCHEMA))]
     if must.height:
         out.append(
-            with_record_ids(must)
-            .select(
+            with_record_ids(must).select(
                 "record_id_l",
                 "record_id_r",
                 pl.lit("must_link").alias("decision"),
