@@ -58,7 +58,7 @@ INPUT_COLUMNS = (
     "birthday",
     "street",
 )
-_EXPLAIN_CHUNK = 100_000  # links explained at once
+_EXPLAIN_CHUNK = 50_000  # links explained at once (two chunks at a time)
 _PERSON_ID = re.compile(r"^p_[0-9a-f]{12}$")
 
 
@@ -242,9 +242,30 @@ def run(
         config.maybe_threshold,
         comparisons,
     )
-    links = _links(scored, sole, refused, must, features, labels)
+    links = _links(scored, sole, refused, must, features, labels, map_partitions)
     lap("ids_and_links")
     return Resolution(assignments=assignments, links=links, history=history, stats=stats)
+
+
+def _explained(candidates: pl.DataFrame, features: pl.DataFrame) -> pl.DataFrame:
+    """Link rows (by rid) of candidate pairs: the decision as linked, why, and the details."""
+    decision = (
+        pl.when((pl.col("decision") == "merge") & pl.col("_same"))
+        .then(pl.lit("merge"))
+        .when(pl.col("_sole"))
+        .then(pl.lit("merge"))
+        .otherwise(pl.lit("maybe"))
+    )
+    rule = (
+        pl.when(pl.col("_sole"))
+        .then(pl.lit("sole_namesake ") + pl.col("rule"))
+        .when(pl.col("reason").is_not_null())
+        .then(pl.lit("guard:") + pl.col("reason") + pl.lit(" ") + pl.col("rule"))
+        .otherwise(pl.col("rule"))
+    )
+    return explain(candidates, features).select(
+        "rid_l", "rid_r", decision.alias("decision"), rule.alias("rule"), "score", "details"
+    )
 
 
 def _links(
@@ -254,6 +275,7 @@ def _links(
     must: pl.DataFrame,
     features: pl.DataFrame,
     labels: pl.Series,
+    map_partitions: PartitionMapper,
 ) -> pl.DataFrame:
     """LINK_SCHEMA rows: merges that joined records, maybes, guard refusals, sole-namesake
     joins (``sole``: those pairs scored), must-links."""
@@ -270,30 +292,13 @@ def _links(
     candidates = candidates.with_columns(same.alias("_same")).join(
         refused, on=["rid_l", "rid_r"], how="left"
     )
-    decision = (
-        pl.when((pl.col("decision") == "merge") & pl.col("_same"))
-        .then(pl.lit("merge"))
-        .when(pl.col("_sole"))
-        .then(pl.lit("merge"))
-        .otherwise(pl.lit("maybe"))
-    )
-    rule = (
-        pl.when(pl.col("_sole"))
-        .then(pl.lit("sole_namesake ") + pl.col("rule"))
-        .when(pl.col("reason").is_not_null())
-        .then(pl.lit("guard:") + pl.col("reason") + pl.lit(" ") + pl.col("rule"))
-        .otherwise(pl.col("rule"))
-    )
-    # explained in chunks: only the link columns survive, each chunk's wide _l/_r frame
-    # (every compared value of both sides) is dropped before the next is built
-    explained = pl.concat(
-        [
-            explain(candidates.slice(start, _EXPLAIN_CHUNK), features).select(
-                "rid_l", "rid_r", decision.alias("decision"), rule.alias("rule"), "score", "details"
-            )
-            for start in range(0, max(candidates.height, 1), _EXPLAIN_CHUNK)
-        ]
-    )
+    # explained in chunks, like scoring partitions: two at once, and only the link columns
+    # survive, each chunk's wide _l/_r frame (every compared value of both sides) is dropped
+    chunks = [
+        candidates.slice(start, _EXPLAIN_CHUNK)
+        for start in range(0, max(candidates.height, 1), _EXPLAIN_CHUNK)
+    ]
+    explained = pl.concat(map_partitions(functools.partial(_explained, features=features), chunks))
     record_id = features.get_column("record_id")  # row i is rid i (prepare)
 
     def with_record_ids(pairs: pl.DataFrame) -> pl.DataFrame:
