@@ -34,7 +34,7 @@ from pipelines.faults import pause_point
 from pipelines.overrides import OverridesError
 from pipelines.overrides import load_overrides as read_overrides
 from pipelines.transforms.changes import change_counts, person_changes
-from pipelines.transforms.resolve import SCORING_WORKERS, Overrides, PairScorer, ResolveConfig
+from pipelines.transforms.resolve import PARTITION_WORKERS, Overrides, PartitionWork, ResolveConfig
 
 
 @dataclass
@@ -89,18 +89,18 @@ def parse_file_task(fingerprint: stages.Fingerprint) -> ParsedFile:
     )
 
 
-@task(name="score-partition", cache_policy=NO_CACHE, persist_result=False, log_prints=False)
-def score_partition_task(score: PairScorer, pairs: pl.DataFrame) -> pl.DataFrame:
+@task(name="match-partition", cache_policy=NO_CACHE, persist_result=False, log_prints=False)
+def match_partition_task(work: PartitionWork, partition: pl.DataFrame) -> pl.DataFrame:
     """One independent unit of matching work: local threads, or a Dask worker."""
-    return score(pairs)
+    return work(partition)
 
 
 def map_partitions_as_tasks(
-    score: PairScorer, partitions: list[pl.DataFrame]
+    work: PartitionWork, partitions: list[pl.DataFrame]
 ) -> list[pl.DataFrame]:
     if len(partitions) == 1:
-        return [score(partitions[0])]  # nothing to spread: skip the task overhead
-    futures = score_partition_task.map(unmapped(score), partitions)
+        return [work(partitions[0])]  # nothing to spread: skip the task overhead
+    futures = match_partition_task.map(unmapped(work), partitions)
     return [future.result() for future in futures]
 
 
@@ -188,7 +188,7 @@ def load_task(
 # files parsed and partitions scored at once: as many as the resolver's own local threads
 @flow(
     name="kith-sync",
-    task_runner=ThreadPoolTaskRunner(max_workers=SCORING_WORKERS),  # type: ignore[arg-type]
+    task_runner=ThreadPoolTaskRunner(max_workers=PARTITION_WORKERS),  # type: ignore[arg-type]
     persist_result=False,
     log_prints=False,
 )

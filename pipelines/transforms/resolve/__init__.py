@@ -54,23 +54,25 @@ class Resolution:
     stats: dict[str, float] = field(default_factory=dict)
 
 
-PairScorer = Callable[[pl.DataFrame], pl.DataFrame]
-# Runs one scorer over independent partitions of candidate pairs and returns their results
-# in the same order: a plain loop by default, Prefect tasks (possibly on Dask) in the flow.
-PartitionMapper = Callable[[PairScorer, list[pl.DataFrame]], list[pl.DataFrame]]
+# one independent unit of matching work on a partition of pairs (scoring candidates,
+# explaining links): it reads nothing but its partition and what it was built with
+PartitionWork = Callable[[pl.DataFrame], pl.DataFrame]
+# Runs one piece of work over independent partitions and returns their results in the same
+# order: local threads by default, Prefect tasks (possibly on Dask) in the flow.
+PartitionMapper = Callable[[PartitionWork, list[pl.DataFrame]], list[pl.DataFrame]]
 
 
-# partitions scored at once: the two cores kith is sized for; each holds wide left/right
+# partitions worked on at once: the two cores kith is sized for; each holds wide left/right
 # frames, so more at once would multiply the peak (the flow's task runner uses as many)
-SCORING_WORKERS = 2
+PARTITION_WORKERS = 2
 
 
-def map_locally(score: PairScorer, partitions: list[pl.DataFrame]) -> list[pl.DataFrame]:
-    """On local threads: polars and rapidfuzz release the GIL while they score."""
+def map_locally(work: PartitionWork, partitions: list[pl.DataFrame]) -> list[pl.DataFrame]:
+    """On local threads: polars and rapidfuzz release the GIL while they work."""
     if len(partitions) == 1:
-        return [score(partitions[0])]
-    with ThreadPoolExecutor(max_workers=SCORING_WORKERS) as pool:
-        return list(pool.map(score, partitions))
+        return [work(partitions[0])]
+    with ThreadPoolExecutor(max_workers=PARTITION_WORKERS) as pool:
+        return list(pool.map(work, partitions))
 
 
 def resolve(
