@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
@@ -175,6 +176,11 @@ def run(
     features = prepare(records, config)
     n = features.height
     lap("normalize")
+    # record keys hash every record in Python while blocking and scoring run in polars and
+    # rapidfuzz (which release the GIL): on a thread of its own, it fills their idle time
+    background = ThreadPoolExecutor(max_workers=1)
+    keys_soon = background.submit(record_keys, features)
+    background.shutdown(wait=False)
     blocking = block(features, DEFAULT_RULES)
     stats.update(blocking.stats)
     lap("blocking")
@@ -193,7 +199,7 @@ def run(
     scored = pl.concat(map_partitions(score, partitions))
     stats["scoring.partitions"] = float(len(partitions))
     lap("scoring")
-    keys = record_keys(features)
+    keys = keys_soon.result()
     previous_ids = (
         features.select("rid")
         .with_columns(keys.alias("record_key"))
