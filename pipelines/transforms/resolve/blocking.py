@@ -36,20 +36,20 @@ DEFAULT_RULES: tuple[BlockingRule, ...] = (
     BlockingRule("linkedin", ("linkedin_key",), cap=60),
     BlockingRule("x_id", ("x_id_key",), cap=60),
     BlockingRule("x_handle", ("x_handle_key",), cap=60),
-    # a name held by more than 20 records is paired only within company/city/domain context
-    BlockingRule("name_canon", ("first_canon", "last_key"), cap=20),
-    BlockingRule("name_tokens", ("name_tokens",), cap=20),
+    # a name held by more than 10 records is paired only within company/city/domain context
+    BlockingRule("name_canon", ("first_canon", "last_key"), cap=10),
+    BlockingRule("name_tokens", ("name_tokens",), cap=10),
     BlockingRule("name_company", ("first_canon", "last_key", "company_key"), cap=40),
     BlockingRule("name_city", ("first_canon", "last_key", "city_key"), cap=40),
     BlockingRule("name_domain", ("first_canon", "last_key", "email_domains"), cap=40),
     BlockingRule("last_initial_company", ("last_key", "first_initial", "company_key"), cap=40),
-    BlockingRule("first_company", ("first_key", "company_key"), cap=40),
+    BlockingRule("first_company", ("first_key", "company_key"), cap=20),
     BlockingRule("last_initial_city", ("last_key", "first_initial", "city_key"), cap=40),
     BlockingRule("birthday", ("birthday_key",), cap=40),
     BlockingRule("street", ("street_key",), cap=40),
     # typo-tolerant keys: phonetic codes (small blocks only: a common code is mostly
     # different people), postcode with prefixes
-    BlockingRule("name_soundex", ("first_soundex", "last_soundex"), cap=10),
+    BlockingRule("name_soundex", ("first_soundex", "last_soundex"), cap=5),
     BlockingRule("postcode_number", ("postcode_key", "street_number_key"), cap=40),
     BlockingRule("postcode_last", ("postcode_key", "last_prefix"), cap=40),
     BlockingRule("postcode_first", ("postcode_key", "first_prefix"), cap=40),
