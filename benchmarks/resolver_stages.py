@@ -104,7 +104,7 @@ def run_stage(size: int, stage: str, repeat: int, mode: str) -> dict[str, Any]:
     from pipelines.transforms.normalize import NormalizeConfig, normalize_records
     from pipelines.transforms.resolve import ResolveConfig
     from pipelines.transforms.resolve.blocking import block
-    from pipelines.transforms.resolve.ids import assign_person_ids, record_keys
+    from pipelines.transforms.resolve.ids import assign_person_ids, record_keys, seed_ids
 
     reference = OUT / f"reference_{size}"
     out: dict[str, Any] = {}
@@ -164,8 +164,13 @@ def run_stage(size: int, stage: str, repeat: int, mode: str) -> dict[str, Any]:
             OUT / f"records_{size}.parquet", columns=["record_id", "person_id_true"]
         )
         keys = timed("record_keys", lambda: record_keys(features))
-        first = clusters_for(features, truth, second=False).with_columns(keys.alias("record_key"))
-        second = clusters_for(features, truth, second=True).with_columns(keys.alias("record_key"))
+        seeds = timed("seed_ids", lambda: seed_ids(keys))
+        first = clusters_for(features, truth, second=False).with_columns(
+            keys.alias("record_key"), seeds.alias("seed_id")
+        )
+        second = clusters_for(features, truth, second=True).with_columns(
+            keys.alias("record_key"), seeds.alias("seed_id")
+        )
         del features, truth
         empty = pl.DataFrame(schema={"record_key": pl.String, "person_id": pl.String})
         mapping1, history1 = timed("assign_ids.first", lambda: assign_person_ids(first, empty))

@@ -356,7 +356,7 @@ def test_empty_input(no_previous: pl.DataFrame) -> None:
 
 
 def test_clusters_sharing_a_seed_get_ids_independent_of_row_order() -> None:
-    from pipelines.transforms.resolve.ids import assign_person_ids
+    from pipelines.transforms.resolve.ids import assign_person_ids, seed_ids
 
     rows = [("src:k", 0), ("src:k", 5), ("src:z", 5), ("src:a", 9)]
     previous = pl.DataFrame(schema={"record_key": pl.String, "person_id": pl.String})
@@ -365,7 +365,7 @@ def test_clusters_sharing_a_seed_get_ids_independent_of_row_order() -> None:
         clusters = pl.DataFrame(
             {"record_key": [k for k, _ in order], "cluster": [c for _, c in order]},
             schema={"record_key": pl.String, "cluster": pl.UInt32},
-        )
+        ).with_columns(seed_ids(pl.Series([k for k, _ in order])).alias("seed_id"))
         mapping, _ = assign_person_ids(clusters, previous)
         mappings.append(dict(zip(mapping["cluster"], mapping["person_id"], strict=True)))
     assert mappings[0] == mappings[1] == mappings[2]

@@ -37,7 +37,7 @@ from pipelines.transforms.resolve.addresses import (
 from pipelines.transforms.resolve.blocking import DEFAULT_RULES, block
 from pipelines.transforms.resolve.clustering import EDGE_SCHEMA, cluster
 from pipelines.transforms.resolve.comparisons import Comparison, default_comparisons
-from pipelines.transforms.resolve.ids import assign_person_ids, record_keys
+from pipelines.transforms.resolve.ids import assign_person_ids, record_keys, seed_ids
 from pipelines.transforms.resolve.namesakes import join_sole_namesakes
 from pipelines.transforms.resolve.scoring import add_features, explain, score_pairs
 
@@ -122,6 +122,11 @@ def _override_constraints(
     return must, tokens, unmatched
 
 
+def _keys_and_seed_ids(features: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
+    keys = record_keys(features)
+    return keys, seed_ids(keys)
+
+
 def _score_partition(
     pairs: pl.DataFrame,
     features: pl.DataFrame,
@@ -176,10 +181,11 @@ def run(
     features = prepare(records, config)
     n = features.height
     lap("normalize")
-    # record keys hash every record in Python while blocking and scoring run in polars and
-    # rapidfuzz (which release the GIL): on a thread of its own, it fills their idle time
+    # record keys and the ids they would seed hash every record in Python while blocking
+    # and scoring run in polars and rapidfuzz (which release the GIL): on a thread of their
+    # own, they fill the idle time
     background = ThreadPoolExecutor(max_workers=1)
-    keys_soon = background.submit(record_keys, features)
+    keys_soon = background.submit(_keys_and_seed_ids, features)
     background.shutdown(wait=False)
     blocking = block(features, DEFAULT_RULES)
     stats.update(blocking.stats)
@@ -199,7 +205,7 @@ def run(
     scored = pl.concat(map_partitions(score, partitions))
     stats["scoring.partitions"] = float(len(partitions))
     lap("scoring")
-    keys = keys_soon.result()
+    keys, seeds = keys_soon.result()
     previous_ids = (
         features.select("rid")
         .with_columns(keys.alias("record_key"))
@@ -232,7 +238,7 @@ def run(
     stats["pairs.refused_by_guards"] = float(refused.height)
     lap("clustering")
 
-    clusters = pl.DataFrame({"record_key": keys, "cluster": labels})
+    clusters = pl.DataFrame({"record_key": keys, "cluster": labels, "seed_id": seeds})
     mapping, history = assign_person_ids(clusters, previous)
     assignments = (
         features.select("rid", "record_id")

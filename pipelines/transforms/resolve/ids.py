@@ -68,6 +68,12 @@ def record_keys(features: pl.DataFrame) -> pl.Series:
     return features.select(pl.col("source").fill_null("unknown")).get_column("source") + hashed
 
 
+def seed_ids(record_keys: pl.Series) -> pl.Series:
+    """Per record key, the person id of a new cluster whose smallest key it is (``p_`` + 12
+    hex of sha1), unless another cluster holds that id already (then it is salted)."""
+    return "p_" + _sha1_hex(record_keys, 12)
+
+
 def _new_id(seed: str, taken: set[str]) -> str:
     candidate = "p_" + hashlib.sha1(seed.encode()).hexdigest()[:12]
     salt = 0
@@ -80,7 +86,9 @@ def _new_id(seed: str, taken: set[str]) -> str:
 def assign_person_ids(
     clusters: pl.DataFrame, previous: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """``clusters``: record_key, cluster (any id) -> (cluster, person_id) and history rows."""
+    """``clusters``: record_key, cluster (any id), seed_id (``seed_ids`` of the record key:
+    the resolver hashes them while it blocks and scores) -> (cluster, person_id) and
+    history rows."""
     prev = (
         previous.select("record_key", "person_id")
         .drop_nulls()
@@ -89,7 +97,10 @@ def assign_person_ids(
         else pl.DataFrame(schema={"record_key": pl.String, "person_id": pl.String})
     )
     tagged = clusters.join(prev, on="record_key", how="left")
-    seeds = clusters.group_by("cluster").agg(pl.col("record_key").min().alias("seed"))
+    seeds = clusters.group_by("cluster").agg(
+        pl.col("record_key").min().alias("seed"),
+        pl.col("seed_id").get(pl.col("record_key").arg_min()),
+    )
     votes = (
         tagged.filter(pl.col("person_id").is_not_null())
         .group_by("cluster", "person_id")
@@ -106,21 +117,21 @@ def assign_person_ids(
     )
     # nothing below depends on prev's row order (votes are sorted before use), so it is
     # not sorted: sorting a million record keys took 1.3 s at 1 M records
-    taken = set(prev["person_id"].unique().to_list())
     # two clusters can share a seed (the same contact twice in one export, kept apart by a
     # guard): the cluster label breaks the tie, so the salted ids do not depend on row order
     fresh = seeds.join(kept.select("cluster"), on="cluster", how="anti").sort("seed", "cluster")
-    new_ids = "p_" + _sha1_hex(fresh.get_column("seed"), 12)
+    new_ids = fresh.get_column("seed_id")
     # salted in seed order where an old id or an earlier cluster (same seed) holds the id;
     # a salted id also avoids every unsalted one
     clash = new_ids.is_in(prev["person_id"].implode()) | ~new_ids.is_first_distinct()
-    taken |= set(new_ids.to_list())
     rows = clash.arg_true()
-    salted = []
-    for seed in fresh.get_column("seed").gather(rows).to_list():
-        salted.append(_new_id(seed, taken))
-        taken.add(salted[-1])
-    new_ids = new_ids.scatter(rows, pl.Series(salted, dtype=pl.String))
+    if rows.len():
+        taken = set(prev["person_id"].unique().to_list()) | set(new_ids.to_list())
+        salted = []
+        for seed in fresh.get_column("seed").gather(rows).to_list():
+            salted.append(_new_id(seed, taken))
+            taken.add(salted[-1])
+        new_ids = new_ids.scatter(rows, pl.Series(salted, dtype=pl.String))
     mapping = pl.concat(
         [
             kept.select("cluster", "person_id"),
