@@ -131,6 +131,22 @@ def _map_unique_frame(frame: pl.DataFrame, column: str, *exprs: pl.Expr) -> pl.D
     )
 
 
+def _whole_name_parts(name: pl.Expr, tokens: str, last: str) -> tuple[pl.Expr, pl.Expr]:
+    """A whole name typed in one box: its given-name tokens and, in the 'Doe, Jane' form,
+    the last name before the comma (the given names are what follows it, to the next one)."""
+    given = pl.coalesce(name.str.extract(r",([^,]*)", 1), name)
+    return (
+        _tokens_key(given).str.strip_chars().str.split(" ").alias(tokens),
+        name.str.extract(r"^([^,]*),", 1).alias(last),
+    )
+
+
+def _whole_name_last(tokens: str, last: str) -> pl.Expr:
+    """The last name of a whole name: before its comma, else its last of several words."""
+    words = pl.col(tokens)
+    return pl.coalesce(last, pl.when(words.list.len() > 1).then(words.list.last()))
+
+
 def _name_keys(frame: pl.DataFrame) -> pl.DataFrame:
     """first_key, last_key, name_tokens next to the name fields of ``frame``.
 
@@ -144,8 +160,9 @@ def _name_keys(frame: pl.DataFrame) -> pl.DataFrame:
         "first_name",
         first_name.alias("_first"),
         name_key(first_name).is_not_null().alias("_has_first"),
-        # 'Jane Doe' typed into First Name alone: split it too (read only when the fields win)
-        _tokens_key(first_name).str.strip_chars().str.split(" ").alias("_rtok"),
+        # 'Jane Doe' or 'Doe, Jane' typed into First Name alone: split it too, like a full
+        # name (read only when the fields win and Last Name is empty)
+        *_whole_name_parts(first_name, "_rtok", "_rlast"),
     )
     last_name = clean_name(pl.col("last_name"))
     last = _map_unique_frame(
@@ -154,19 +171,16 @@ def _name_keys(frame: pl.DataFrame) -> pl.DataFrame:
         last_name.alias("_last"),
         name_key(last_name).is_null().alias("_no_last"),
     )
-    # 'Doe, Jane': the given names are what follows the first comma (to the next one)
-    full_name = clean_name(pl.col("full_name"))
-    given = pl.coalesce(full_name.str.extract(r",([^,]*)", 1), full_name)
     full = _map_unique_frame(
-        frame,
-        "full_name",
-        _tokens_key(given).str.strip_chars().str.split(" ").alias("_ftok"),
-        full_name.str.extract(r"^([^,]*),", 1).alias("_last_before_comma"),
+        frame, "full_name", *_whole_name_parts(clean_name(pl.col("full_name")), "_ftok", "_flast")
     )
     staged = pl.concat([first, last, full], how="horizontal")
-    full_last = pl.when(pl.col("_ftok").list.len() > 1).then(pl.col("_ftok").list.last())
     fields = pl.col("_has_first") | ~pl.col("_no_last")
-    spill = fields & pl.col("_no_last") & (pl.col("_rtok").list.len() > 1)
+    spill = (
+        fields
+        & pl.col("_no_last")
+        & ((pl.col("_rtok").list.len() > 1) | pl.col("_rlast").is_not_null())
+    )
     staged = staged.select(
         pl.when(spill)
         .then(pl.col("_rtok").list.first())
@@ -175,10 +189,10 @@ def _name_keys(frame: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.col("_ftok").list.first())
         .alias("_first_final"),
         pl.when(spill)
-        .then(pl.col("_rtok").list.last())
+        .then(_whole_name_last("_rtok", "_rlast"))
         .when(fields)
         .then(pl.col("_last"))
-        .otherwise(pl.coalesce("_last_before_comma", full_last))
+        .otherwise(_whole_name_last("_ftok", "_flast"))
         .alias("_last_final"),
     )
     first_final = _map_unique_frame(

@@ -110,6 +110,8 @@ def test_phone_keys_north_american_shortcut_agrees_with_phonenumbers(region: str
         ({"full_name": "Dr. Jane van Doe"}, "jane", "doe"),
         ({"full_name": "Zoë Ångström"}, "zoe", "angstrom"),
         ({"first_name": "Jane Doe"}, "jane", "doe"),
+        ({"first_name": "Doe, Jane"}, "jane", "doe"),  # 'Last, First' in the First Name box
+        ({"first_name": "van Doe, Mary Ann"}, "mary", "vandoe"),
         ({"first_name": "Jane"}, "jane", None),
         ({"first_name": "Mary-Jane", "last_name": "O'Brien"}, "maryjane", "obrien"),
         ({"full_name": "🚀🚀"}, None, None),
