@@ -500,6 +500,7 @@ def _vcards(frame: pl.DataFrame, path: Path) -> None:
                 pl.when(pl.col("company").is_not_null())
                 .then(pl.lit("ORG:") + _vcard_escape(pl.col("company")) + pl.lit("\r\n"))
                 .otherwise(pl.lit("")),
+                lines("urls", "URL:"),
                 pl.lit("END:VCARD\r\n"),
             ]
         ).alias("card")
