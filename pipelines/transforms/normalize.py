@@ -551,13 +551,17 @@ def normalize_records(records: pl.DataFrame, config: NormalizeConfig | None = No
     )
 
 
+_HASH_SLICE = 50_000
+
+
 def stable_hash(values: pl.Series, length: int = 16) -> pl.Series:
-    """sha1 hex prefix of each string (polars' own hash is not stable across versions)."""
-    return pl.Series(
-        values.name,
-        [
-            None if v is None else hashlib.sha1(v.encode()).hexdigest()[:length]
-            for v in values.to_list()
-        ],
-        dtype=pl.String,
-    )
+    """sha1 hex prefix of each string, null stays null (polars' own hash is not stable across
+    versions). In slices: one Python list of a million strings (and its hashes) costs
+    gigabytes at its peak; values go to Python as UTF-8 bytes (no ``str.encode`` per value)."""
+    sha1 = hashlib.sha1
+    parts = [pl.Series(values.name, [], dtype=pl.String)]
+    for start in range(0, values.len(), _HASH_SLICE):
+        chunk = values.slice(start, _HASH_SLICE).cast(pl.Binary).to_list()
+        hashed = [None if v is None else sha1(v).hexdigest()[:length] for v in chunk]
+        parts.append(pl.Series(values.name, hashed, dtype=pl.String))
+    return pl.concat(parts)

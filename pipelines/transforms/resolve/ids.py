@@ -17,27 +17,13 @@ import hashlib
 
 import polars as pl
 
+from pipelines.transforms.normalize import stable_hash
 from pipelines.transforms.resolve import HISTORY_SCHEMA
-
-_HASH_SLICE = 50_000
 
 
 def _list_min(column: str) -> pl.Expr:
     """Smallest value of a list column (``list.min`` on strings allocates gigabytes at 1 M)."""
     return pl.col(column).list.eval(pl.element().min()).list.first()
-
-
-def _sha1_hex(text: pl.Series, digits: int) -> pl.Series:
-    """First ``digits`` hex of sha1 per value (null stays null), in slices: one Python list
-    of a million strings (and its hashes) costs gigabytes at its peak. Values go to Python
-    as UTF-8 bytes (no ``str.encode`` per value)."""
-    sha1 = hashlib.sha1
-    parts = [pl.Series([], dtype=pl.String)]
-    for start in range(0, text.len(), _HASH_SLICE):
-        values = text.slice(start, _HASH_SLICE).cast(pl.Binary).to_list()
-        hashed = [None if v is None else sha1(v).hexdigest()[:digits] for v in values]
-        parts.append(pl.Series(hashed, dtype=pl.String))
-    return pl.concat(parts)
 
 
 def record_keys(features: pl.DataFrame) -> pl.Series:
@@ -64,14 +50,14 @@ def record_keys(features: pl.DataFrame) -> pl.Series:
     text = features.select(
         (pl.col("source").fill_null("") + pl.lit("\x1f") + identity).alias("k")
     ).get_column("k")
-    hashed = ":" + _sha1_hex(text, 20).fill_null("")
+    hashed = ":" + stable_hash(text, 20).fill_null("")
     return features.select(pl.col("source").fill_null("unknown")).get_column("source") + hashed
 
 
 def seed_ids(record_keys: pl.Series) -> pl.Series:
     """Per record key, the person id of a new cluster whose smallest key it is (``p_`` + 12
     hex of sha1), unless another cluster holds that id already (then it is salted)."""
-    return "p_" + _sha1_hex(record_keys, 12)
+    return "p_" + stable_hash(record_keys, 12)
 
 
 def _new_id(seed: str, taken: set[str]) -> str:
