@@ -292,9 +292,6 @@ class Store:
     settle: Callable[[], None] = _nothing_pending
 
 
-DERIVED_TABLES = ("people", "person_sources", "match_links", "identity_keys", "relationships")
-
-
 @dataclass
 class Built:
     people: pl.DataFrame  # person_id, company, title, is_current (what person_changes compares)
@@ -349,20 +346,19 @@ def build(
     )
     assignments = resolution.assignments
     links, resolution.links = resolution.links, resolution.links.clear()
-    store.write("match_links", links.with_columns(_looked_up(links["record_id_l"], assignments)))
+    store.write(
+        "match_links",
+        links.with_columns(_looked_up(links["record_id_l"], assignments, ["person_id"])),
+    )
     del links
 
     # display keys only now: not held while the resolver runs (+0.4 GB at 1 M records)
     records = keys.add_keys(pl.concat([contacts, others], how="vertical"), config)
     del contacts, others
-    ids = records.select("record_id").join(
-        assignments.select("record_id", "person_id", "record_key"),
-        on="record_id",
-        how="left",
-        maintain_order="left",
+    records = records.with_columns(
+        _looked_up(records["record_id"], assignments, ["person_id", "record_key"])
     )
-    records = records.with_columns(ids["person_id"], ids["record_key"])
-    del ids, assignments
+    del assignments
     people_records = _where(records, pl.col("person_id").is_not_null())
 
     # person_sources first: it is cheap to build while the links are still being written
@@ -405,17 +401,21 @@ def _where(frame: pl.DataFrame, predicate: pl.Expr) -> pl.DataFrame:
     return frame if mask.all() else frame.filter(mask)
 
 
-def _looked_up(record_ids: pl.Series, assignments: pl.DataFrame) -> pl.Series:
-    """The person id of each record id, in order (null for records no person holds)."""
+def _looked_up(
+    record_ids: pl.Series, assignments: pl.DataFrame, columns: list[str]
+) -> list[pl.Series]:
+    """``columns`` of the assignments for each record id, in order (null for records no
+    person holds)."""
     return (
         record_ids.to_frame("record_id")
         .join(
-            assignments.select("record_id", "person_id"),
+            assignments.select("record_id", *columns),
             on="record_id",
             how="left",
             maintain_order="left",
         )
-        .get_column("person_id")
+        .drop("record_id")
+        .get_columns()
     )
 
 
