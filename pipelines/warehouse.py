@@ -171,7 +171,7 @@ class Snapshot:
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
-        """The open connection, in a transaction (reopened after ``save``)."""
+        """The open connection, in a transaction (reopened after a ``load_soon`` that saved)."""
         self.settle()
         return self._connection()
 
@@ -204,16 +204,6 @@ class Snapshot:
         self.settle()
         with self._errors():
             return _frame(self._connection(), sql(name))
-
-    def save(self) -> None:
-        """Commit what was written so far into the copy and close it until the next write.
-
-        DuckDB holds a transaction's inserts in memory until it commits, and an open
-        database keeps its buffers: both would sit under the resolver's peak. The copy is
-        private, so committing into it early changes nothing anyone can see.
-        """
-        self.settle()
-        self._save()
 
     def publish(self) -> None:
         """Commit, checkpoint and swap the copy in over the live file (atomic)."""
@@ -265,6 +255,12 @@ class Snapshot:
             self._save()
 
     def _save(self) -> None:
+        """Commit what was written so far into the copy and close it until the next write.
+
+        DuckDB holds a transaction's inserts in memory until it commits, and an open
+        database keeps its buffers: both would sit under the resolver's peak. The copy is
+        private, so committing into it early changes nothing anyone can see.
+        """
         if self.tmp_path is None or self._con is None:
             return
         with self._errors():
@@ -388,10 +384,9 @@ def read_query(db_path: Path, name: str, params: dict[str, object] | None = None
         raise WarehouseError(f"{db_path}: no database yet; run 'kith sync' first")
     with connect_read_only(db_path) as con:
         try:
-            table = con.execute(sql(name), params or {}).to_arrow_table()
+            return _frame(con, sql(name), params)
         except duckdb.Error as error:
             raise WarehouseError(f"{db_path}: {str(error).splitlines()[0]}") from None
-    return pl.from_arrow(table)  # type: ignore[return-value]
 
 
 def execute_script(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, object]) -> None:
