@@ -299,6 +299,28 @@ def test_common_birthday_weighs_less_than_rare_one() -> None:
     assert rare > common.item() + 4
 
 
+def test_a_small_employer_weighs_more_beside_a_full_name_only() -> None:
+    comparison = CompanyComparison()
+    name = NameComparison()
+    pairs = _pairs(comparison, [({"company_key": "acme"}, {"company_key": "acme"})])
+    weight = comparison.weight_expr(pl.lit(comparison.index("exact"), pl.UInt8))
+
+    def scored(share: float, name_level: str) -> float:
+        frame = pairs.with_columns(
+            pl.lit(share).alias("company_key_freq_l"),
+            pl.lit(share).alias("company_key_freq_r"),
+            pl.lit(name.index(name_level), pl.UInt8).alias("name"),
+        )
+        return float(frame.select(weight).item())
+
+    # a firm of a few records among thousands vs the employer of a fifth of the network
+    assert scored(0.0005, "exact") > scored(0.2, "exact") + 3
+    assert scored(0.0005, "fuzzy_high") == scored(0.0005, "exact")
+    # 'Jane' alone or 'Jane Roe' vs 'Jane Doe': the flat exact weight, however small the firm
+    flat = comparison.levels[comparison.index("exact")].weight
+    assert scored(0.0005, "first_only") == scored(0.0005, "last_differs") == flat
+
+
 def test_same_house_number_adds_to_street_agreement() -> None:
     comparison = StreetComparison()
     inputs = [

@@ -425,6 +425,14 @@ class NameComparison(Comparison):
         )
 
 
+# name levels where both first and last name agree, exactly or nearly (they carry the prior)
+_FULL_NAME_LEVELS = [
+    i
+    for i, level in enumerate(NameComparison.levels)
+    if level.label in ("exact", "swapped", "nickname", "fuzzy_high", "initial", "fuzzy")
+]
+
+
 class CompanyComparison(Comparison):
     """Employer, by company key and work e-mail domain.
 
@@ -432,10 +440,16 @@ class CompanyComparison(Comparison):
     1 exact ('acme' vs 'acme'); 2 fuzzy (JW >= 0.9 or prefix: 'acmeanalytics' vs 'acme');
     3 same_domain (work domains shared: ['acme.com'] both); 4 company_domain ('acme' vs a
     jdoe@acme.com address); 5 else ('acme' vs 'globex': a namesake or a job change).
+
+    Exact weighs ``log2(0.7 / share of records at that employer)`` within [4, 8] beside a
+    full name that agrees (name levels exact to fuzzy): a twelve-person firm says more than
+    the employer of half the network. Beside a looser name (first name only, another last
+    name) it stays 4, because those name levels carry no prior: 'Jane' and 'Jane Roe' at
+    one small firm are as often two colleagues as one person (measured: half the time).
     """
 
     name = "company"
-    columns = ("company_key", "email_domains", "domain_stems")
+    columns = ("company_key", "email_domains", "domain_stems", "company_key_freq")
     levels = (
         Level("null", 0.0),
         Level("exact", 4.0),
@@ -444,6 +458,13 @@ class CompanyComparison(Comparison):
         Level("company_domain", 3.0),
         Level("else", -3.0),
     )
+
+    def weight_expr(self, level: pl.Expr) -> pl.Expr:
+        base = super().weight_expr(level)
+        share = pl.max_horizontal(_l("company_key_freq"), _r("company_key_freq"))
+        tf = (pl.lit(0.7) / share.clip(1e-9, None)).log(2).clip(4.0, 8.0)
+        full_name = pl.col(NameComparison.name).is_in(_FULL_NAME_LEVELS)
+        return pl.when((level == 1) & full_name).then(tf).otherwise(base)
 
     def prepare(self, pairs: pl.DataFrame) -> pl.DataFrame:
         both = _present_rows(pairs, "company_key")
