@@ -538,6 +538,38 @@ def test_an_old_employer_in_the_same_city_does_not_make_a_namesake(
     assert not together(result, "li", "card")
 
 
+def test_a_commoner_name_joins_its_groups_only_when_they_share_a_city(
+    no_previous: pl.DataFrame,
+) -> None:
+    """With 55 other Vantongerens in Ghent, 'Ilse Vantongeren' is expected about three times
+    by chance: the only two groups with it are one person when both are in Ghent, but not on
+    the name alone."""
+    crowd = [{**row, "location": "Ghent"} for row in _crowd()]
+    relatives = [
+        {
+            "record_id": f"vt{i}",
+            "source": "google",
+            "first_name": ["Tomas", "Greet", "Wout", "Fien", "Ruben"][i % 5],
+            "last_name": "Vantongeren",
+            "emails": [f"vt{i}@crowd.example"],
+            "location": "Ghent",
+        }
+        for i in range(55)
+    ]
+    linkedin = {**ILSE_LINKEDIN, "location": "Ghent, Belgium"}
+    records = make_records([*crowd, *relatives, linkedin, {**ILSE_X, "location": "Ghent"}])
+    expected = prepare(records, CONFIG).filter(pl.col("record_id") == "x").select(
+        pl.col("first_key_freq") * pl.col("last_key_freq") * pl.col("records")
+    )
+    assert 1.0 < expected.item() < 4.0
+    result = resolve(records, no_previous, Overrides(), CONFIG)
+    assert together(result, "li", "x")
+    link = result.links.filter(pl.col("record_id_l") == "li", pl.col("record_id_r") == "x")
+    assert link["rule"].item().startswith("sole_namesake")
+    records = make_records([*crowd, *relatives, linkedin, ILSE_X])
+    assert not together(resolve(records, no_previous, Overrides(), CONFIG), "li", "x")
+
+
 def test_sole_namesakes_read_addresses_as_employer_or_personal(no_previous: pl.DataFrame) -> None:
     """A work address and a personal one do not disagree; work addresses at two employers do."""
     work = {

@@ -2,10 +2,12 @@
 
 An X account 'Ilse Vantongeren' and a LinkedIn connection 'Ilse Vantongeren' share only a
 name, which pairwise scoring rightly refuses when the name is common. A person looks at the
-whole network instead: when a name belongs to two or three groups only, and nothing
-about those groups disagrees (profiles, X accounts, employers by company or work domain
-unless they share a city, cities, personal addresses, cannot-link overrides), they are one
-person. Everything here is a group-level column operation.
+whole network instead: when a name belongs to a few groups only, and nothing about those
+groups disagrees (profiles, X accounts, employers by company or work domain unless they
+share a city, cities, personal addresses, cannot-link overrides), they are one person, if
+the name is rare enough for what they share: a name expected about once by chance needs
+nothing more, a commoner one a shared city or employer. Everything here is a group-level
+column operation.
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ from pipelines.transforms.normalize import FREEMAIL_DOMAINS, email_domain
 from pipelines.transforms.resolve.clustering import connected_components
 
 # at most this many groups may carry the name (a name of many groups is a common one)
-MAX_GROUPS = 3
+MAX_GROUPS = 4
 # and not a very common one: records expected to carry it by chance (first share x last
-# share x records) at most this many. The group count and the disagreement check do most of
-# the work: at 1 M records, 0.25 -> 2 lifts recall 0.47 -> 0.66 at precision 0.990.
-MAX_EXPECTED = 2.0
+# share x records) at most this many when the groups share a city or an employer...
+MAX_EXPECTED = 4.0
+# ...and at most this many when they share nothing but the name. At 100 k records, joins
+# sharing nothing were wrong 0.8-1.1 % of the time up to 0.25 expected, 2.2 % to 0.5, 3.7 %
+# to 1, 5-9 % above; joins sharing a city or an employer 0.3 % at any of these.
+MAX_EXPECTED_ALONE = 1.0
 # attributes a person holds one of at a time: a profile, an X account, an employer (company
 # or work e-mail domain), a city, personal (freemail) addresses
 _PROFILE = ("linkedin_key", "x_id_key", "employers", "city_key", "personal_emails")
@@ -55,8 +60,9 @@ def join_sole_namesakes(
         named.filter(pl.col("expected") <= MAX_EXPECTED)
         .join(common, on="full_name", how="anti")
         .group_by("full_name", "label")
-        .agg(pl.col("rid").min())
+        .agg(pl.col("rid").min(), pl.col("expected").max())
         .filter(pl.len().over("full_name").is_between(2, MAX_GROUPS))
+        .with_columns(pl.col("expected").max().over("full_name"))
         .collect()
     )
     if groups.height == 0:
@@ -98,6 +104,7 @@ def join_sole_namesakes(
     )
     disagree = pl.col("cannot") | pl.col("cannot_r")
     same_city = pl.col("city_key").list.set_intersection(pl.col("city_key_r")).list.len() > 0
+    same_employer = pl.col("employers").list.set_intersection(pl.col("employers_r")).list.len() > 0
     for column in _PROFILE:
         mine, theirs = pl.col(column), pl.col(f"{column}_r")
         differs = (
@@ -115,6 +122,7 @@ def join_sole_namesakes(
     joined = (
         pairs.with_columns((~disagree).alias("agree"))
         .filter(agree & ((agree.all().over("full_name")) | (agree.sum().over("full_name") == 1)))
+        .filter(same_city | same_employer | (pl.col("expected") <= MAX_EXPECTED_ALONE))
         .collect()
     )
     if joined.height == 0:
