@@ -544,20 +544,9 @@ def test_a_commoner_name_joins_its_groups_only_when_they_share_a_city(
     """With 55 other Vantongerens in Ghent, 'Ilse Vantongeren' is expected about three times
     by chance: the only two groups with it are one person when both are in Ghent, but not on
     the name alone."""
-    crowd = [{**row, "location": "Ghent"} for row in _crowd()]
-    relatives = [
-        {
-            "record_id": f"vt{i}",
-            "source": "google",
-            "first_name": ["Tomas", "Greet", "Wout", "Fien", "Ruben"][i % 5],
-            "last_name": "Vantongeren",
-            "emails": [f"vt{i}@crowd.example"],
-            "location": "Ghent",
-        }
-        for i in range(55)
-    ]
+    crowd = _ghent_with_vantongerens()
     linkedin = {**ILSE_LINKEDIN, "location": "Ghent, Belgium"}
-    records = make_records([*crowd, *relatives, linkedin, {**ILSE_X, "location": "Ghent"}])
+    records = make_records([*crowd, linkedin, {**ILSE_X, "location": "Ghent"}])
     expected = prepare(records, CONFIG).filter(pl.col("record_id") == "x").select(
         pl.col("first_key_freq") * pl.col("last_key_freq") * pl.col("records")
     )
@@ -566,8 +555,40 @@ def test_a_commoner_name_joins_its_groups_only_when_they_share_a_city(
     assert together(result, "li", "x")
     link = result.links.filter(pl.col("record_id_l") == "li", pl.col("record_id_r") == "x")
     assert link["rule"].item().startswith("sole_namesake")
-    records = make_records([*crowd, *relatives, linkedin, ILSE_X])
+    records = make_records([*crowd, linkedin, ILSE_X])
     assert not together(resolve(records, no_previous, Overrides(), CONFIG), "li", "x")
+
+
+def test_a_nickname_joins_the_name_it_shortens_only_with_a_shared_city(
+    no_previous: pl.DataFrame,
+) -> None:
+    crowd = _ghent_with_vantongerens()
+    robert = {**ILSE_LINKEDIN, "first_name": "Robert", "location": "Ghent, Belgium"}
+    bob = {**ILSE_X, "full_name": "Bob Vantongeren", "location": "Ghent"}
+    result = resolve(make_records([*crowd, robert, bob]), no_previous, Overrides(), CONFIG)
+    assert together(result, "li", "x")
+    link = result.links.filter(pl.col("record_id_l") == "li", pl.col("record_id_r") == "x")
+    assert link["rule"].item().startswith("sole_namesake name:nickname")
+    assert link["score"].item() < CONFIG.merge_threshold  # the pair alone would not merge
+    # a nickname alone is ambiguous (Bob may be a Bobby or a Roberta's brother Robert)
+    bob = {**bob, "location": None}
+    result = resolve(make_records([*crowd, robert, bob]), no_previous, Overrides(), CONFIG)
+    assert not together(result, "li", "x")
+
+
+def _ghent_with_vantongerens() -> list[dict[str, object]]:
+    """The crowd, all in Ghent, with 55 Vantongerens of other first names."""
+    relatives = [
+        {
+            "record_id": f"vt{i}",
+            "source": "google",
+            "first_name": ["Tomas", "Greet", "Wout", "Fien", "Ruben"][i % 5],
+            "last_name": "Vantongeren",
+            "emails": [f"vt{i}@crowd.example"],
+        }
+        for i in range(55)
+    ]
+    return [{**row, "location": "Ghent"} for row in [*_crowd(), *relatives]]
 
 
 def test_sole_namesakes_read_addresses_as_employer_or_personal(no_previous: pl.DataFrame) -> None:
