@@ -15,6 +15,7 @@ from pipelines.transforms.resolve import LINK_SCHEMA, Overrides, ResolveConfig, 
 from pipelines.transforms.resolve.blocking import BlockingRule, block
 from pipelines.transforms.resolve.clustering import connected_components
 from pipelines.transforms.resolve.engine import prepare
+from pipelines.transforms.resolve.namesakes import NAMESAKE_SCHEMA, join_maybes_at_one_employer
 from tests.transforms.conftest import make_records
 
 CONFIG = ResolveConfig()
@@ -547,8 +548,10 @@ def test_a_commoner_name_joins_its_groups_only_when_they_share_a_city(
     crowd = _ghent_with_vantongerens()
     linkedin = {**ILSE_LINKEDIN, "location": "Ghent, Belgium"}
     records = make_records([*crowd, linkedin, {**ILSE_X, "location": "Ghent"}])
-    expected = prepare(records, CONFIG).filter(pl.col("record_id") == "x").select(
-        pl.col("first_key_freq") * pl.col("last_key_freq") * pl.col("records")
+    expected = (
+        prepare(records, CONFIG)
+        .filter(pl.col("record_id") == "x")
+        .select(pl.col("first_key_freq") * pl.col("last_key_freq") * pl.col("records"))
     )
     assert 1.0 < expected.item() < 4.0
     result = resolve(records, no_previous, Overrides(), CONFIG)
@@ -574,6 +577,67 @@ def test_a_nickname_joins_the_name_it_shortens_only_with_a_shared_city(
     bob = {**bob, "location": None}
     result = resolve(make_records([*crowd, robert, bob]), no_previous, Overrides(), CONFIG)
     assert not together(result, "li", "x")
+
+
+def test_a_maybe_joins_when_the_groups_meet_at_one_employer(no_previous: pl.DataFrame) -> None:
+    """A typo in the surname and a work address at her employer: the pair is a maybe, the
+    shared employer makes it one person; the same card in another city stays apart."""
+    relatives = _ghent_with_vantongerens()[-5:]
+    linkedin = {**ILSE_LINKEDIN, "location": "Ghent, Belgium"}
+    card = {
+        "record_id": "card",
+        "source": "google",
+        "first_name": "Ilse",
+        "last_name": "Vantongerem",
+        "emails": ["ilse.v@cobaltrobotics.example"],
+    }
+    rows = [*_crowd(), *relatives, linkedin, card]
+    result = resolve(make_records(rows), no_previous, Overrides(), CONFIG)
+    assert together(result, "li", "card")
+    link = result.links.filter(pl.col("record_id_l") == "card", pl.col("record_id_r") == "li")
+    assert link["decision"].item() == "merge"
+    assert link["rule"].item().startswith("same_employer name:fuzzy_high")
+    assert link["score"].item() < CONFIG.merge_threshold
+    assert result.stats["pairs.same_employer"] == 1
+    elsewhere = {**card, "location": "Antwerp"}
+    rows = [*_crowd(), *relatives, linkedin, elsewhere]
+    assert not together(resolve(make_records(rows), no_previous, Overrides(), CONFIG), "li", "card")
+
+
+def test_a_group_with_two_maybes_at_its_employer_joins_neither() -> None:
+    # records 0-2 at Acme (by company or work domain) among 200 at other firms
+    n = 203
+    features = pl.DataFrame(
+        {
+            "rid": range(n),
+            "linkedin_key": [None] * n,
+            "x_id_key": [None] * n,
+            "city_key": [None] * n,
+            "company_key": ["acme", None, "acme", *(f"firm{i}" for i in range(200))],
+            "domain_stems": [[], ["acme"], *([[]] * 201)],
+            "email_keys_personal": [[]] * n,
+        },
+        schema_overrides={
+            "rid": pl.UInt32,
+            "linkedin_key": pl.String,
+            "x_id_key": pl.String,
+            "city_key": pl.String,
+            "domain_stems": pl.List(pl.String),
+            "email_keys_personal": pl.List(pl.String),
+        },
+    )
+    labels = pl.Series("label", range(n), dtype=pl.UInt32)
+
+    def joined(pairs: list[tuple[int, int]], cannot: tuple[int, ...] = ()) -> list[int]:
+        maybes = pl.DataFrame(pairs, schema=NAMESAKE_SCHEMA, orient="row")
+        return join_maybes_at_one_employer(labels, maybes, features, list(cannot))[0].to_list()[:3]
+
+    assert joined([(0, 1)]) == [0, 0, 2]
+    assert joined([(0, 1)], cannot=(1,)) == [0, 1, 2]
+    assert joined([(0, 1), (1, 2)]) == [0, 1, 2]  # 1 could be either's
+    # Acme as the employer of most of the network vouches for nobody
+    features = features.with_columns(pl.lit("acme").alias("company_key"))
+    assert joined([(0, 1)]) == [0, 1, 2]
 
 
 def _ghent_with_vantongerens() -> list[dict[str, object]]:

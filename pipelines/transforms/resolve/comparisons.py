@@ -426,7 +426,7 @@ class NameComparison(Comparison):
 
 
 # name levels where both first and last name agree, exactly or nearly (they carry the prior)
-_FULL_NAME_LEVELS = [
+FULL_NAME_LEVELS = [
     i
     for i, level in enumerate(NameComparison.levels)
     if level.label in ("exact", "swapped", "nickname", "fuzzy_high", "initial", "fuzzy")
@@ -463,7 +463,7 @@ class CompanyComparison(Comparison):
         base = super().weight_expr(level)
         share = pl.max_horizontal(_l("company_key_freq"), _r("company_key_freq"))
         tf = (pl.lit(0.7) / share.clip(1e-9, None)).log(2).clip(4.0, 8.0)
-        full_name = pl.col(NameComparison.name).is_in(_FULL_NAME_LEVELS)
+        full_name = pl.col(NameComparison.name).is_in(FULL_NAME_LEVELS)
         return pl.when((level == 1) & full_name).then(tf).otherwise(base)
 
     def prepare(self, pairs: pl.DataFrame) -> pl.DataFrame:

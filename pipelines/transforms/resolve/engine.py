@@ -36,9 +36,13 @@ from pipelines.transforms.resolve.addresses import (
 )
 from pipelines.transforms.resolve.blocking import DEFAULT_RULES, block
 from pipelines.transforms.resolve.clustering import EDGE_SCHEMA, cluster
-from pipelines.transforms.resolve.comparisons import Comparison, default_comparisons
+from pipelines.transforms.resolve.comparisons import (
+    FULL_NAME_LEVELS,
+    Comparison,
+    default_comparisons,
+)
 from pipelines.transforms.resolve.ids import assign_person_ids, record_keys, seed_ids
-from pipelines.transforms.resolve.namesakes import join_sole_namesakes
+from pipelines.transforms.resolve.namesakes import join_maybes_at_one_employer, join_sole_namesakes
 from pipelines.transforms.resolve.scoring import add_features, explain, score_pairs
 
 # the record columns the resolver reads (everything else is ignored)
@@ -231,6 +235,11 @@ def run(
     labels, refused = cluster(n, edges.cast(EDGE_SCHEMA), features, tokens)
     labels, namesakes = join_sole_namesakes(labels, features, list(tokens))
     stats["pairs.sole_namesakes"] = float(namesakes.height)
+    near_names = scored.filter(
+        (pl.col("decision") == "maybe") & pl.col("name").is_in(FULL_NAME_LEVELS)
+    ).select("rid_l", "rid_r")
+    labels, colleagues = join_maybes_at_one_employer(labels, near_names, features, list(tokens))
+    stats["pairs.same_employer"] = float(colleagues.height)
     stats["overrides.unmatched_identifiers"] = float(unmatched)
     stats["pairs.merge"] = float(merges.height)
     stats["pairs.maybe"] = float(scored.filter(pl.col("decision") == "maybe").height)
@@ -247,14 +256,20 @@ def run(
         .select("record_id", "person_id", "record_key")
     )
     stats["people"] = float(mapping.height)
-    sole = score_pairs(
-        namesakes,
+    # pairs the group-level passes joined, scored for their explanation
+    group_joins = score_pairs(
+        pl.concat([namesakes, colleagues]),
         features,
         config.merge_threshold,
         config.maybe_threshold,
         comparisons,
+    ).with_columns(
+        pl.when(pl.int_range(pl.len()) < namesakes.height)
+        .then(pl.lit("sole_namesake"))
+        .otherwise(pl.lit("same_employer"))
+        .alias("_pass")
     )
-    links = _links(scored, sole, refused, must, features, labels, map_partitions)
+    links = _links(scored, group_joins, refused, must, features, labels, map_partitions)
     lap("ids_and_links")
     return Resolution(assignments=assignments, links=links, history=history, stats=stats)
 
@@ -264,13 +279,13 @@ def _explained(candidates: pl.DataFrame, features: pl.DataFrame) -> pl.DataFrame
     decision = (
         pl.when((pl.col("decision") == "merge") & pl.col("_same"))
         .then(pl.lit("merge"))
-        .when(pl.col("_sole"))
+        .when(pl.col("_pass").is_not_null())
         .then(pl.lit("merge"))
         .otherwise(pl.lit("maybe"))
     )
     rule = (
-        pl.when(pl.col("_sole"))
-        .then(pl.lit("sole_namesake ") + pl.col("rule"))
+        pl.when(pl.col("_pass").is_not_null())
+        .then(pl.col("_pass") + pl.lit(" ") + pl.col("rule"))
         .when(pl.col("reason").is_not_null())
         .then(pl.lit("guard:") + pl.col("reason") + pl.lit(" ") + pl.col("rule"))
         .otherwise(pl.col("rule"))
@@ -282,21 +297,21 @@ def _explained(candidates: pl.DataFrame, features: pl.DataFrame) -> pl.DataFrame
 
 def _links(
     scored: pl.DataFrame,
-    sole: pl.DataFrame,
+    group_joins: pl.DataFrame,
     refused: pl.DataFrame,
     must: pl.DataFrame,
     features: pl.DataFrame,
     labels: pl.Series,
     map_partitions: PartitionMapper,
 ) -> pl.DataFrame:
-    """LINK_SCHEMA rows: merges that joined records, maybes, guard refusals, sole-namesake
-    joins (``sole``: those pairs scored), must-links."""
+    """LINK_SCHEMA rows: merges that joined records, maybes, guard refusals, the group-level
+    joins (``group_joins``: those pairs scored, ``_pass`` naming the pass), must-links."""
     candidates = pl.concat(
         [
-            scored.filter(pl.col("decision").is_in(["merge", "maybe"]))
-            .join(sole, on=["rid_l", "rid_r"], how="anti")
-            .with_columns(pl.lit(False).alias("_sole")),
-            sole.with_columns(pl.lit(True).alias("_sole")),
+            scored.filter(pl.col("decision").is_in(["merge", "maybe"])).join(
+                group_joins, on=["rid_l", "rid_r"], how="anti"
+            ),
+            group_joins,
         ],
         how="diagonal_relaxed",
     )

@@ -1,4 +1,4 @@
-"""Second pass: join the few groups that carry a full name and disagree on nothing.
+"""Group-level passes after clustering: sole namesakes, and maybes at one employer.
 
 An X account 'Ilse Vantongeren' and a LinkedIn connection 'Ilse Vantongeren' share only a
 name, which pairwise scoring rightly refuses when the name is common. A person looks at the
@@ -9,7 +9,8 @@ the name is rare enough for what they share: a name expected about once by chanc
 nothing more, a commoner one a shared city or employer. A nickname counts as the name it
 shortens ('Jimmy Chatha' carries 'james chatha' too), with a shared city or employer only:
 nicknames are ambiguous (Pat, Chris), and joins through them alone were wrong 8 % of the
-time. Everything here is a group-level column operation.
+time. A 'maybe' pair joins its two groups when they share an employer (see
+``join_maybes_at_one_employer``). Everything here is a group-level column operation.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ MAX_EXPECTED = 4.0
 # sharing nothing were wrong 0.8-1.1 % of the time up to 0.25 expected, 2.2 % to 0.5, 3.7 %
 # to 1, 5-9 % above; joins sharing a city or an employer 0.3 % at any of these.
 MAX_EXPECTED_ALONE = 1.0
+# an employer of more than this share of the records (your own company, a big firm) does
+# not vouch for two groups: near-identical names among its people are colleagues
+MAX_EMPLOYER_SHARE = 0.02
 # attributes a person holds one of at a time: a profile, an X account, an employer (company
 # or work e-mail domain), a city, personal (freemail) addresses
 _PROFILE = ("linkedin_key", "x_id_key", "employers", "city_key", "personal_emails")
@@ -85,13 +89,105 @@ def join_sole_namesakes(
     )
     if groups.height == 0:
         return labels, NAMESAKE_SCHEMA.to_frame()
-    # profiles of the groups involved only (a third of the records at 1 M), each record's
-    # values computed before grouping (an expression inside an aggregation runs per group)
-    involved = groups.select(pl.col("label").unique()).to_series()
-    profile = (
+    profile = _profiles(features, label, groups["label"], cannot_rids)
+    pairs = (
+        groups.lazy()
+        .join(groups.lazy(), on="full_name", suffix="_r")
+        # 'Jimmy' and 'Jamie' both shorten James: only a pair where one side is James counts
+        .filter((pl.col("label") < pl.col("label_r")) & (pl.col("own") | pl.col("own_r")))
+        .join(profile, on="label")
+        .join(profile, left_on="label_r", right_on="label", suffix="_r")
+    )
+    disagree, same_city, same_employer = _comparing_profiles()
+    # join a name's groups when none disagree, or when only one pair agrees (the third group
+    # is a namesake who disagrees with both); a group agreeing with two groups that disagree
+    # with each other could be either person: leave it
+    agree = pl.col("agree")
+    joined = (
+        pairs.with_columns((~disagree).alias("agree"))
+        .filter(agree & ((agree.all().over("full_name")) | (agree.sum().over("full_name") == 1)))
+        .filter(
+            same_city
+            | same_employer
+            | ((pl.col("expected") <= MAX_EXPECTED_ALONE) & pl.col("own") & pl.col("own_r"))
+        )
+        .collect()
+    )
+    # two groups may meet under two names ('bob' shortens robert, 'robert' lists bob): one
+    # link per pair of groups
+    joined = joined.group_by("label", "label_r").agg(pl.col("rid", "rid_r").min())
+    return _joined(labels, joined)
+
+
+def join_maybes_at_one_employer(
+    labels: pl.Series, maybes: pl.DataFrame, features: pl.DataFrame, cannot_rids: list[int]
+) -> tuple[pl.Series, pl.DataFrame]:
+    """Join two groups a 'maybe' pair connects when the groups share an employer and
+    disagree on nothing; each group joins at most one other group here.
+
+    'Jimmy Chatha' on X with a card giving his @acme.com address, and 'James Chatha, Acme'
+    on LinkedIn: the pair scores a maybe (a nickname, nothing else on the X record), but the
+    groups meet at one employer. ``maybes``: rid_l, rid_r of maybe pairs whose full names
+    agree (exactly or nearly); returns like ``join_sole_namesakes``. At 100 k records such
+    joins were wrong 5 times in 512 (joins through a shared city alone: 52 in 469, so a
+    city is not enough).
+    """
+    if maybes.height == 0:
+        return labels, NAMESAKE_SCHEMA.to_frame()
+    left, right = labels.gather(maybes["rid_l"]), labels.gather(maybes["rid_r"])
+    candidates = (
+        maybes.select(
+            pl.min_horizontal(left, right).alias("label"),
+            pl.max_horizontal(left, right).alias("label_r"),
+            pl.when(left < right).then("rid_l").otherwise("rid_r").alias("rid"),
+            pl.when(left < right).then("rid_r").otherwise("rid_l").alias("rid_r"),
+        )
+        .filter(pl.col("label") != pl.col("label_r"))
+        .group_by("label", "label_r")
+        .agg(pl.col("rid", "rid_r").min())
+    )
+    involved = pl.concat([candidates["label"], candidates["label_r"]])
+    label = labels.gather(features["rid"]).alias("label")
+    profile = _profiles(features, label, involved, cannot_rids)
+    disagree, _, same_employer = _comparing_profiles()
+    joined = (
+        candidates.lazy()
+        .join(profile, on="label")
+        .join(profile, left_on="label_r", right_on="label", suffix="_r")
+        .filter(~disagree & same_employer)
+        .select("label", "label_r", "rid", "rid_r")
+        .collect()
+    )
+    # a group with two such partners could be either's: only a group's one partner joins
+    partners = pl.concat([joined["label"], joined["label_r"]]).value_counts(name="n")
+    once = partners.filter(pl.col("n") == 1).get_column("label").implode()
+    joined = joined.filter(pl.col("label").is_in(once) & pl.col("label_r").is_in(once))
+    return _joined(labels, joined)
+
+
+def _profiles(
+    features: pl.DataFrame, label: pl.Series, involved: pl.Series, cannot_rids: list[int]
+) -> pl.LazyFrame:
+    """Per group label: the _PROFILE attributes it holds, ``vouching_employers`` (those
+    not above MAX_EMPLOYER_SHARE) and whether an override names it.
+
+    Built for the groups involved only (a third of the records at 1 M), each record's values
+    computed before grouping (an expression inside an aggregation runs per group).
+    """
+    limit = MAX_EMPLOYER_SHARE * features.height
+    large = [
+        value
+        for column in ("company_key", "domain_stems")
+        for value in features.select(pl.col(column).explode().drop_nulls().value_counts())
+        .unnest(column)
+        .filter(pl.col("count") > limit)
+        .get_column(column)
+        .to_list()
+    ]
+    return (
         features.lazy()
         .with_columns(label)
-        .filter(pl.col("label").is_in(involved.implode()))
+        .filter(pl.col("label").is_in(involved.unique().implode()))
         .select(
             "label",
             "linkedin_key",
@@ -112,18 +208,25 @@ def join_sole_namesakes(
             ),
             pl.col("cannot").any(),
         )
+        .with_columns(
+            pl.col("employers")
+            .list.set_difference(pl.lit(large, pl.List(pl.String)))
+            .alias("vouching_employers")
+        )
     )
-    pairs = (
-        groups.lazy()
-        .join(groups.lazy(), on="full_name", suffix="_r")
-        # 'Jimmy' and 'Jamie' both shorten James: only a pair where one side is James counts
-        .filter((pl.col("label") < pl.col("label_r")) & (pl.col("own") | pl.col("own_r")))
-        .join(profile, on="label")
-        .join(profile, left_on="label_r", right_on="label", suffix="_r")
+
+
+def _comparing_profiles() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(disagree, same_city, same_employer) over two joined profiles (``<column>_r``); an
+    employer too large to vouch still disagrees."""
+    same_city = pl.col("city_key").list.set_intersection(pl.col("city_key_r")).list.len() > 0
+    same_employer = (
+        pl.col("vouching_employers")
+        .list.set_intersection(pl.col("vouching_employers_r"))
+        .list.len()
+        > 0
     )
     disagree = pl.col("cannot") | pl.col("cannot_r")
-    same_city = pl.col("city_key").list.set_intersection(pl.col("city_key_r")).list.len() > 0
-    same_employer = pl.col("employers").list.set_intersection(pl.col("employers_r")).list.len() > 0
     for column in _PROFILE:
         mine, theirs = pl.col(column), pl.col(f"{column}_r")
         differs = (
@@ -134,25 +237,13 @@ def join_sole_namesakes(
         # people change employers far more often than cities: the one other group with
         # this name in the same city is the same person with an old card, not a namesake
         disagree = disagree | (differs & ~same_city if column == "employers" else differs)
-    # join a name's groups when none disagree, or when only one pair agrees (the third group
-    # is a namesake who disagrees with both); a group agreeing with two groups that disagree
-    # with each other could be either person: leave it
-    agree = pl.col("agree")
-    joined = (
-        pairs.with_columns((~disagree).alias("agree"))
-        .filter(agree & ((agree.all().over("full_name")) | (agree.sum().over("full_name") == 1)))
-        .filter(
-            same_city
-            | same_employer
-            | ((pl.col("expected") <= MAX_EXPECTED_ALONE) & pl.col("own") & pl.col("own_r"))
-        )
-        .collect()
-    )
+    return disagree, same_city, same_employer
+
+
+def _joined(labels: pl.Series, joined: pl.DataFrame) -> tuple[pl.Series, pl.DataFrame]:
+    """Labels after joining each (label, label_r) pair, and its (rid, rid_r) as a link."""
     if joined.height == 0:
         return labels, NAMESAKE_SCHEMA.to_frame()
-    # two groups may meet under two names ('bob' shortens robert, 'robert' lists bob): one
-    # link per pair of groups
-    joined = joined.group_by("label", "label_r").agg(pl.col("rid", "rid_r").min())
     edges = joined.select(pl.col("label").alias("rid_l"), pl.col("label_r").alias("rid_r")).cast(
         pl.UInt32
     )
