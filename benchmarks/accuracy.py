@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from connectors.base import RECORD_SCHEMA, conform  # noqa: E402
 from pipelines.transforms.resolve import Overrides, ResolveConfig, resolve  # noqa: E402
 from pipelines.transforms.resolve.blocking import block  # noqa: E402
+from pipelines.transforms.resolve.clustering import connected_components  # noqa: E402
 from pipelines.transforms.resolve.engine import prepare  # noqa: E402
 
 
@@ -71,6 +72,94 @@ def blocking_recall(records: pl.DataFrame, truth: pl.DataFrame) -> dict[str, flo
         "blocking_recall": found / true_pairs.height if true_pairs.height else 1.0,
         "candidate_pairs": result.pairs.height,
         "capped_blocks": sum(capped.values()),
+    }
+
+
+def namesake_exposure(records: pl.DataFrame, truth: pl.DataFrame) -> dict[str, float]:
+    """How much of a dataset only a name can settle, whatever the resolver.
+
+    Records of one true person sharing an identifier (personal e-mail or phone, profile, X
+    account or handle) form an identifier group; a person of several groups is put together
+    by other evidence. A group is *exposed* when another person has a group carrying one of
+    its full names with no city, profile or X account that contradicts it: telling the two
+    apart needs what the groups hold beyond the name. Returns the share of true pairs
+    between groups of one person that touch an exposed group (``exposed_pairs``), and of
+    those touching an exposed group holding nothing but names (no city, no company:
+    ``bare_pairs``), where no resolver can do better than guess.
+    """
+    f = prepare(records, ResolveConfig()).join(truth, on="record_id").sort("rid")
+    keys = [
+        pl.col("email_keys_personal").list.eval(pl.lit("e:") + pl.element()),
+        pl.col("phone_keys_personal").list.eval(pl.lit("p:") + pl.element()),
+        *(
+            pl.concat_list(pl.lit(prefix) + pl.col(column))
+            for prefix, column in (
+                ("l:", "linkedin_key"),
+                ("x:", "x_id_key"),
+                ("h:", "x_handle_key"),
+            )
+        ),
+    ]
+    ids = f.select("rid", "truth", pl.concat_list(keys).alias("key")).explode("key").drop_nulls()
+    roots = ids.group_by("truth", "key").agg(pl.col("rid").min().alias("root"))
+    edges = ids.join(roots, on=["truth", "key"]).select(
+        pl.col("root").alias("rid_l"), pl.col("rid").alias("rid_r")
+    )
+    f = f.with_columns(
+        connected_components(f.height, edges).alias("group"),
+        pl.concat_str("first_key", "last_key", separator=" ").alias("full_name"),
+    )
+    groups = f.group_by("group").agg(
+        pl.col("truth").first(),
+        pl.len().alias("size"),
+        *(
+            pl.col(c).drop_nulls().unique()
+            for c in ("full_name", "city_key", "linkedin_key", "x_id_key", "company_key")
+        ),
+    )
+    named = groups.select("group", "truth", "full_name", "city_key", "linkedin_key", "x_id_key")
+    named = named.explode("full_name").drop_nulls("full_name")
+
+    def contradicts(column: str) -> pl.Expr:
+        mine, theirs = pl.col(column), pl.col(f"{column}_q")
+        return (
+            (mine.list.len() > 0)
+            & (theirs.list.len() > 0)
+            & (mine.list.set_intersection(theirs).list.len() == 0)
+        )
+
+    exposed = (
+        named.join(named, on="full_name", suffix="_q")
+        .filter(pl.col("truth") != pl.col("truth_q"))
+        .filter(~(contradicts("city_key") | contradicts("linkedin_key") | contradicts("x_id_key")))
+        .select("group")
+        .unique()
+    )
+    groups = groups.with_columns(
+        pl.col("group").is_in(exposed["group"].implode()).alias("exposed"),
+        ((pl.col("city_key").list.len() == 0) & (pl.col("company_key").list.len() == 0)).alias(
+            "bare"
+        ),
+    )
+
+    def touching(flag: pl.Expr) -> int:
+        """True pairs between groups of one person with at least one flagged group."""
+        size = pl.col("size").cast(pl.Int64)
+        per_person = groups.group_by("truth").agg(
+            size.sum().alias("all"),
+            (size**2).sum().alias("squares"),
+            size.filter(~flag).sum().alias("calm"),
+            (size**2).filter(~flag).sum().alias("calm_squares"),
+        )
+        cross = (pl.col("all") ** 2 - pl.col("squares")) // 2
+        calm_cross = (pl.col("calm") ** 2 - pl.col("calm_squares")) // 2
+        return int(per_person.select((cross - calm_cross).sum()).item())
+
+    sizes = f.group_by("truth").len().get_column("len")
+    total = pair_count(sizes) or 1
+    return {
+        "exposed_pairs": touching(pl.col("exposed")) / total,
+        "bare_pairs": touching(pl.col("exposed") & pl.col("bare")) / total,
     }
 
 
@@ -161,6 +250,7 @@ def run_one(name: str) -> dict[str, float | str]:
         if key.startswith("seconds.") or key.startswith("pairs.") or key == "people":
             metrics[key] = value
     metrics.update(blocking_recall(records, truth))
+    metrics.update(namesake_exposure(records, truth))
     return metrics
 
 
@@ -175,6 +265,13 @@ def main() -> None:
         default=[],
         help="also the 10 k network drawn with these generator seeds (default seed: 7)",
     )
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="*",
+        default=[],
+        help="also synthetic networks of these record counts (e.g. 20000 50000)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -186,9 +283,10 @@ def main() -> None:
     if args.million and not args.only:
         names.append("synthetic_1000000")
     names += [f"synthetic_10000s{seed}" for seed in args.seeds]
+    names += [f"synthetic_{size}" for size in args.sizes]
     header = (
         f"{'dataset':<20}{'records':>9}{'prec':>8}{'recall':>8}{'F1':>8}{'blk_rec':>9}"
-        f"{'cand_pairs':>12}{'secs':>8}{'peakMB':>8}"
+        f"{'cand_pairs':>12}{'secs':>8}{'peakMB':>8}{'exposed':>9}{'bare':>7}"
     )
     print(header)
     for name in names:
@@ -200,6 +298,7 @@ def main() -> None:
             f"{m['dataset']:<20}{m['records']:>9}{m['precision']:>8.4f}{m['recall']:>8.4f}"
             f"{m['f1']:>8.4f}{m['blocking_recall']:>9.4f}{m['candidate_pairs']:>12}"
             f"{m['seconds_total']:>8.1f}{m['peak_mb_after_resolve']:>8}"
+            f"{m['exposed_pairs']:>9.3f}{m['bare_pairs']:>7.3f}"
         )
         stages = {k: v for k, v in m.items() if k.startswith("seconds.")}
         print("    stages: " + ", ".join(f"{k[8:]}={v:.2f}s" for k, v in stages.items()))
