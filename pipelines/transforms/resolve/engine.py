@@ -258,16 +258,16 @@ def run(
     stats["people"] = float(mapping.height)
     # pairs the group-level passes joined, scored for their explanation
     group_joins = score_pairs(
-        pl.concat([namesakes, colleagues]),
+        pl.concat(
+            [
+                namesakes.with_columns(pl.lit("sole_namesake").alias("_pass")),
+                colleagues.with_columns(pl.lit("same_employer").alias("_pass")),
+            ]
+        ),
         features,
         config.merge_threshold,
         config.maybe_threshold,
         comparisons,
-    ).with_columns(
-        pl.when(pl.int_range(pl.len()) < namesakes.height)
-        .then(pl.lit("sole_namesake"))
-        .otherwise(pl.lit("same_employer"))
-        .alias("_pass")
     )
     links = _links(scored, group_joins, refused, must, features, labels, map_partitions)
     lap("ids_and_links")
