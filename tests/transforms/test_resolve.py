@@ -15,7 +15,7 @@ from pipelines.transforms.resolve import LINK_SCHEMA, Overrides, ResolveConfig, 
 from pipelines.transforms.resolve.blocking import BlockingRule, block
 from pipelines.transforms.resolve.clustering import connected_components
 from pipelines.transforms.resolve.engine import prepare
-from pipelines.transforms.resolve.namesakes import NAMESAKE_SCHEMA, join_maybes_at_one_employer
+from pipelines.transforms.resolve.namesakes import NAMESAKE_SCHEMA, join_near_names_at_one_employer
 from tests.transforms.conftest import make_records
 
 CONFIG = ResolveConfig()
@@ -579,10 +579,11 @@ def test_a_nickname_joins_the_name_it_shortens_only_with_a_shared_city(
     assert not together(result, "li", "x")
 
 
-def test_a_maybe_joins_when_the_groups_meet_at_one_employer(no_previous: pl.DataFrame) -> None:
-    """A typo in the surname and a work address at her employer: the pair is a maybe, the
-    shared employer makes it one person; the same card in another city stays apart."""
-    relatives = _ghent_with_vantongerens()[-5:]
+def test_a_near_name_joins_when_the_groups_meet_at_one_employer(no_previous: pl.DataFrame) -> None:
+    """A typo in a surname fifteen others share and a work address at her employer: the pair
+    scores under even the maybe threshold, the shared employer makes it one person; the same
+    card in another city stays apart."""
+    relatives = _ghent_with_vantongerens()[-15:]
     linkedin = {**ILSE_LINKEDIN, "location": "Ghent, Belgium"}
     card = {
         "record_id": "card",
@@ -597,14 +598,14 @@ def test_a_maybe_joins_when_the_groups_meet_at_one_employer(no_previous: pl.Data
     link = result.links.filter(pl.col("record_id_l") == "card", pl.col("record_id_r") == "li")
     assert link["decision"].item() == "merge"
     assert link["rule"].item().startswith("same_employer name:fuzzy_high")
-    assert link["score"].item() < CONFIG.merge_threshold
+    assert link["score"].item() < CONFIG.maybe_threshold
     assert result.stats["pairs.same_employer"] == 1
     elsewhere = {**card, "location": "Antwerp"}
     rows = [*_crowd(), *relatives, linkedin, elsewhere]
     assert not together(resolve(make_records(rows), no_previous, Overrides(), CONFIG), "li", "card")
 
 
-def test_a_group_with_two_maybes_at_its_employer_joins_neither() -> None:
+def test_a_group_with_two_near_names_at_its_employer_joins_neither() -> None:
     # records 0-2 at Acme (by company or work domain) among 200 at other firms
     n = 203
     features = pl.DataFrame(
@@ -629,8 +630,10 @@ def test_a_group_with_two_maybes_at_its_employer_joins_neither() -> None:
     labels = pl.Series("label", range(n), dtype=pl.UInt32)
 
     def joined(pairs: list[tuple[int, int]], cannot: tuple[int, ...] = ()) -> list[int]:
-        maybes = pl.DataFrame(pairs, schema=NAMESAKE_SCHEMA, orient="row")
-        return join_maybes_at_one_employer(labels, maybes, features, list(cannot))[0].to_list()[:3]
+        near = pl.DataFrame(pairs, schema=NAMESAKE_SCHEMA, orient="row")
+        return join_near_names_at_one_employer(labels, near, features, list(cannot))[0].to_list()[
+            :3
+        ]
 
     assert joined([(0, 1)]) == [0, 0, 2]
     assert joined([(0, 1)], cannot=(1,)) == [0, 1, 2]

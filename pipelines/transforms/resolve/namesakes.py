@@ -1,4 +1,4 @@
-"""Group-level passes after clustering: sole namesakes, and maybes at one employer.
+"""Group-level passes after clustering: sole namesakes, and near names at one employer.
 
 An X account 'Ilse Vantongeren' and a LinkedIn connection 'Ilse Vantongeren' share only a
 name, which pairwise scoring rightly refuses when the name is common. A person looks at the
@@ -9,8 +9,9 @@ the name is rare enough for what they share: a name expected about once by chanc
 nothing more, a commoner one a shared city or employer. A nickname counts as the name it
 shortens ('Jimmy Chatha' carries 'james chatha' too), with a shared city or employer only:
 nicknames are ambiguous (Pat, Chris), and joins through them alone were wrong 8 % of the
-time. A 'maybe' pair joins its two groups when they share an employer (see
-``join_maybes_at_one_employer``). Everything here is a group-level column operation.
+time. A pair whose full names nearly agree joins its two groups when they share an
+employer (``join_near_names_at_one_employer``). Everything here is a group-level column
+operation.
 """
 
 from __future__ import annotations
@@ -119,26 +120,27 @@ def join_sole_namesakes(
     return _joined(labels, joined)
 
 
-def join_maybes_at_one_employer(
-    labels: pl.Series, maybes: pl.DataFrame, features: pl.DataFrame, cannot_rids: list[int]
+def join_near_names_at_one_employer(
+    labels: pl.Series, pairs: pl.DataFrame, features: pl.DataFrame, cannot_rids: list[int]
 ) -> tuple[pl.Series, pl.DataFrame]:
-    """Join two groups a 'maybe' pair connects when the groups share an employer and
-    disagree on nothing; each group joins at most one other group here.
+    """Join two groups a scored pair with nearly agreeing full names connects when the
+    groups share an employer and disagree on nothing; each group joins at most one other
+    group here.
 
     'James Danyor, Lattice Consulting' on LinkedIn and a Gmail correspondent known only as
     jdanyor@latticeconsulting.com (the name it spells lent): a common name and a work domain
-    score a maybe, but the groups meet at one employer. Or 'Jim Osting' on a card from his
+    score under the merge threshold, but the groups meet at one employer. Or 'Jim Osting' on a card from his
     previous job that also lists his new work address, and 'James Osting' at that new
-    employer on LinkedIn. ``maybes``: rid_l, rid_r of maybe pairs whose full names
-    agree (exactly or nearly); returns like ``join_sole_namesakes``. At 100 k records such
+    employer on LinkedIn. ``pairs``: rid_l, rid_r of pairs scored under the merge threshold
+    whose full names agree (exactly or nearly); returns like ``join_sole_namesakes``. At 100 k records such
     joins were wrong 5 times in 512 (joins through a shared city alone: 52 in 469, so a
     city is not enough).
     """
-    if maybes.height == 0:
+    if pairs.height == 0:
         return labels, NAMESAKE_SCHEMA.to_frame()
-    left, right = labels.gather(maybes["rid_l"]), labels.gather(maybes["rid_r"])
+    left, right = labels.gather(pairs["rid_l"]), labels.gather(pairs["rid_r"])
     candidates = (
-        maybes.select(
+        pairs.select(
             pl.min_horizontal(left, right).alias("label"),
             pl.max_horizontal(left, right).alias("label_r"),
             pl.when(left < right).then("rid_l").otherwise("rid_r").alias("rid"),
