@@ -57,26 +57,28 @@ def join_sole_namesakes(
         (pl.col("first_key_freq") * pl.col("last_key_freq") * pl.col("records")).alias("expected"),
         label,
     )
-    # each record carries its own name ('own') and the names its first name may shorten
-    shortened = records.explode("first_canon").filter(pl.col("first_canon") != pl.col("first_key"))
-    named = pl.concat(
-        [
-            records.select(
-                "rid",
-                pl.concat_str("first_key", "last_key", separator=" ").alias("full_name"),
-                "expected",
-                "label",
-                pl.lit(True).alias("own"),
-            ),
-            shortened.select(
-                "rid",
-                pl.concat_str("first_canon", "last_key", separator=" ").alias("full_name"),
-                "expected",
-                "label",
-                pl.lit(False).alias("own"),
-            ),
-        ]
+    # each record carries its own name ('own') and the names its first name may shorten,
+    # those only when some record is called so (no pair could form under the others)
+    own = records.select(
+        "rid",
+        pl.concat_str("first_key", "last_key", separator=" ").alias("full_name"),
+        "expected",
+        "label",
+        pl.lit(True).alias("own"),
     ).drop_nulls("full_name")
+    shortened = (
+        records.explode("first_canon")
+        .filter(pl.col("first_canon") != pl.col("first_key"))
+        .select(
+            "rid",
+            pl.concat_str("first_canon", "last_key", separator=" ").alias("full_name"),
+            "expected",
+            "label",
+            pl.lit(False).alias("own"),
+        )
+        .join(own.select("full_name"), on="full_name", how="semi")
+    )
+    named = pl.concat([own, shortened])
     # a name is dropped whole when any of its records is too common, before grouping
     common = named.filter(pl.col("expected") > MAX_EXPECTED).select("full_name")
     groups = (
