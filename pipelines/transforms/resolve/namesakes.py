@@ -131,12 +131,13 @@ def join_near_names_at_one_employer(
 
     'James Danyor, Lattice Consulting' on LinkedIn and a Gmail correspondent known only as
     jdanyor@latticeconsulting.com (the name it spells lent): a common name and a work domain
-    score under the merge threshold, but the groups meet at one employer. Or 'Jim Osting' on a card from his
-    previous job that also lists his new work address, and 'James Osting' at that new
-    employer on LinkedIn. ``pairs``: rid_l, rid_r of pairs scored under the merge threshold
-    whose full names agree (exactly or nearly); returns like ``join_sole_namesakes``. At 100 k records such
-    joins were wrong 5 times in 512 (joins through a shared city alone: 52 in 469, so a
-    city is not enough).
+    score under the merge threshold, but the groups meet at one employer. Or 'Jim Osting'
+    on a card from his previous job that also lists his new work address, and 'James
+    Osting' at that new employer on LinkedIn. ``pairs``: rid_l, rid_r of pairs scored under
+    the merge threshold whose full names agree (exactly or nearly); returns like
+    ``join_sole_namesakes``. At 100 k records, such joins through maybe pairs were wrong 5
+    times in 512 (through a shared city instead of an employer: 52 in 469, so a city is not
+    enough).
     """
     if pairs.height == 0:
         return labels, NAMESAKE_SCHEMA.to_frame()
