@@ -48,6 +48,14 @@ def _present_rows(pairs: pl.DataFrame, column: str) -> pl.Series:
     return pairs.select(_both_present(column)).to_series()
 
 
+def _rarity_weight(share_column: str, agreement: float, low: float, high: float) -> pl.Expr:
+    """log2(agreement / share of records holding the value), within [low, high]: the Bayes
+    factor of two records agreeing on a value that ``share_column`` says is this rare (the
+    commoner side of the pair counts)."""
+    share = pl.max_horizontal(_l(share_column), _r(share_column))
+    return (pl.lit(agreement) / share.clip(1e-9, None)).log(2).clip(low, high)
+
+
 def _lists_null(column: str) -> pl.Expr:
     return (_l(column).list.len() == 0) | (_r(column).list.len() == 0)
 
@@ -461,10 +469,9 @@ class CompanyComparison(Comparison):
 
     def weight_expr(self, level: pl.Expr) -> pl.Expr:
         base = super().weight_expr(level)
-        share = pl.max_horizontal(_l("company_key_freq"), _r("company_key_freq"))
-        tf = (pl.lit(0.7) / share.clip(1e-9, None)).log(2).clip(4.0, 8.0)
+        rarity = _rarity_weight("company_key_freq", 0.7, 4.0, 8.0)
         full_name = pl.col(NameComparison.name).is_in(FULL_NAME_LEVELS)
-        return pl.when((level == 1) & full_name).then(tf).otherwise(base)
+        return pl.when((level == 1) & full_name).then(rarity).otherwise(base)
 
     def prepare(self, pairs: pl.DataFrame) -> pl.DataFrame:
         both = _present_rows(pairs, "company_key")
@@ -520,13 +527,9 @@ class LocationComparison(Comparison):
     def weight_expr(self, level: pl.Expr) -> pl.Expr:
         """Exact place and city: log2(0.7 / share of records there), within [0.5, 6]."""
         base = super().weight_expr(level)
-        place = pl.max_horizontal(_l("location_key_freq"), _r("location_key_freq"))
-        city = pl.max_horizontal(_l("city_key_freq"), _r("city_key_freq"))
-
-        def tf(share: pl.Expr) -> pl.Expr:
-            return (pl.lit(0.7) / share.clip(1e-9, None)).log(2).clip(0.5, 6.0)
-
-        return pl.when(level == 1).then(tf(place)).when(level == 2).then(tf(city)).otherwise(base)
+        place = _rarity_weight("location_key_freq", 0.7, 0.5, 6.0)
+        city = _rarity_weight("city_key_freq", 0.7, 0.5, 6.0)
+        return pl.when(level == 1).then(place).when(level == 2).then(city).otherwise(base)
 
     def level_expr(self) -> pl.Expr:
         return _chain(
@@ -561,9 +564,8 @@ class BirthdayComparison(Comparison):
 
     def weight_expr(self, level: pl.Expr) -> pl.Expr:
         base = super().weight_expr(level)
-        share = pl.max_horizontal(_l("birthday_key_freq"), _r("birthday_key_freq"))
-        tf = (pl.lit(0.95) / share.clip(1e-9, None)).log(2).clip(7.0, 13.0)
-        return pl.when(level == 1).then(tf).otherwise(base)
+        rarity = _rarity_weight("birthday_key_freq", 0.95, 7.0, 13.0)
+        return pl.when(level == 1).then(rarity).otherwise(base)
 
     def prepare(self, pairs: pl.DataFrame) -> pl.DataFrame:
         return pairs.with_columns(
@@ -647,9 +649,8 @@ class PostcodeComparison(Comparison):
 
     def weight_expr(self, level: pl.Expr) -> pl.Expr:
         base = super().weight_expr(level)
-        share = pl.max_horizontal(_l("postcode_key_freq"), _r("postcode_key_freq"))
-        tf = (pl.lit(0.9) / share.clip(1e-9, None)).log(2).clip(3.0, 9.0)
-        return pl.when(level == 1).then(tf).otherwise(base)
+        rarity = _rarity_weight("postcode_key_freq", 0.9, 3.0, 9.0)
+        return pl.when(level == 1).then(rarity).otherwise(base)
 
     def level_expr(self) -> pl.Expr:
         return _chain(
