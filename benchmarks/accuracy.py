@@ -30,6 +30,7 @@ from pipelines.transforms.resolve import Overrides, ResolveConfig, resolve  # no
 from pipelines.transforms.resolve.blocking import block  # noqa: E402
 from pipelines.transforms.resolve.clustering import connected_components  # noqa: E402
 from pipelines.transforms.resolve.engine import prepare  # noqa: E402
+from pipelines.transforms.resolve.namesakes import holds_different  # noqa: E402
 
 
 def pair_count(sizes: pl.Series) -> int:
@@ -119,19 +120,11 @@ def namesake_exposure(records: pl.DataFrame, truth: pl.DataFrame) -> dict[str, f
     )
     named = groups.select("group", "truth", "full_name", "city_key", "linkedin_key", "x_id_key")
     named = named.explode("full_name").drop_nulls("full_name")
-
-    def contradicts(column: str) -> pl.Expr:
-        mine, theirs = pl.col(column), pl.col(f"{column}_q")
-        return (
-            (mine.list.len() > 0)
-            & (theirs.list.len() > 0)
-            & (mine.list.set_intersection(theirs).list.len() == 0)
-        )
-
+    contradicts = [holds_different(c) for c in ("city_key", "linkedin_key", "x_id_key")]
     exposed = (
-        named.join(named, on="full_name", suffix="_q")
-        .filter(pl.col("truth") != pl.col("truth_q"))
-        .filter(~(contradicts("city_key") | contradicts("linkedin_key") | contradicts("x_id_key")))
+        named.join(named, on="full_name", suffix="_r")
+        .filter(pl.col("truth") != pl.col("truth_r"))
+        .filter(~pl.any_horizontal(contradicts))
         .select("group")
         .unique()
     )

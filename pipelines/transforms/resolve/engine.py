@@ -287,13 +287,8 @@ def run(
 
 def _explained(candidates: pl.DataFrame, features: pl.DataFrame) -> pl.DataFrame:
     """Link rows (by rid) of candidate pairs: the decision as linked, why, and the details."""
-    decision = (
-        pl.when((pl.col("decision") == "merge") & pl.col("_same"))
-        .then(pl.lit("merge"))
-        .when(pl.col("_pass").is_not_null())
-        .then(pl.lit("merge"))
-        .otherwise(pl.lit("maybe"))
-    )
+    linked = ((pl.col("decision") == "merge") & pl.col("_same")) | pl.col("_pass").is_not_null()
+    decision = pl.when(linked).then(pl.lit("merge")).otherwise(pl.lit("maybe"))
     rule = (
         pl.when(pl.col("_pass").is_not_null())
         .then(pl.col("_pass") + pl.lit(" ") + pl.col("rule"))

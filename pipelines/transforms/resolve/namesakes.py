@@ -235,16 +235,22 @@ def _comparing_profiles() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     )
     disagree = pl.col("cannot") | pl.col("cannot_r")
     for column in _PROFILE:
-        mine, theirs = pl.col(column), pl.col(f"{column}_r")
-        differs = (
-            (mine.list.len() > 0)
-            & (theirs.list.len() > 0)
-            & (mine.list.set_intersection(theirs).list.len() == 0)
-        )
+        differs = holds_different(column)
         # people change employers far more often than cities: the one other group with
         # this name in the same city is the same person with an old card, not a namesake
         disagree = disagree | (differs & ~same_city if column == "employers" else differs)
     return disagree, same_city, same_employer
+
+
+def holds_different(column: str) -> pl.Expr:
+    """Both sides (``column``, ``<column>_r``) hold values of a list column and share none:
+    two profiles, two cities, two employers."""
+    mine, theirs = pl.col(column), pl.col(f"{column}_r")
+    return (
+        (mine.list.len() > 0)
+        & (theirs.list.len() > 0)
+        & (mine.list.set_intersection(theirs).list.len() == 0)
+    )
 
 
 def _joined(labels: pl.Series, joined: pl.DataFrame) -> tuple[pl.Series, pl.DataFrame]:
