@@ -57,9 +57,9 @@ def pairwise_metrics(
     }
 
 
-def blocking_recall(records: pl.DataFrame, truth: pl.DataFrame) -> dict[str, float]:
-    """Share of true matching pairs that blocking proposes (and the pair count)."""
-    features = prepare(records, ResolveConfig())
+def blocking_recall(features: pl.DataFrame, truth: pl.DataFrame) -> dict[str, float]:
+    """Share of true matching pairs that blocking proposes (and the pair count).
+    ``features``: ``prepare``'s output."""
     result = block(features)
     ids = features.select("rid", "record_id").join(truth, on="record_id")
     true_pairs = (
@@ -76,7 +76,7 @@ def blocking_recall(records: pl.DataFrame, truth: pl.DataFrame) -> dict[str, flo
     }
 
 
-def namesake_exposure(records: pl.DataFrame, truth: pl.DataFrame) -> dict[str, float]:
+def namesake_exposure(features: pl.DataFrame, truth: pl.DataFrame) -> dict[str, float]:
     """How much of a dataset only a name can settle, whatever the resolver.
 
     Records of one true person sharing an identifier (personal e-mail or phone, profile, X
@@ -88,7 +88,7 @@ def namesake_exposure(records: pl.DataFrame, truth: pl.DataFrame) -> dict[str, f
     those touching an exposed group holding nothing but names (no city, no company:
     ``bare_pairs``), where no resolver can do better than guess.
     """
-    f = prepare(records, ResolveConfig()).join(truth, on="record_id").sort("rid")
+    f = features.join(truth, on="record_id").sort("rid")
     keys = [
         pl.col("email_keys_personal").list.eval(pl.lit("e:") + pl.element()),
         pl.col("phone_keys_personal").list.eval(pl.lit("p:") + pl.element()),
@@ -242,8 +242,9 @@ def run_one(name: str) -> dict[str, float | str]:
     for key, value in resolution.stats.items():
         if key.startswith("seconds.") or key.startswith("pairs.") or key == "people":
             metrics[key] = value
-    metrics.update(blocking_recall(records, truth))
-    metrics.update(namesake_exposure(records, truth))
+    features = prepare(records, ResolveConfig())  # once for both measures below
+    metrics.update(blocking_recall(features, truth))
+    metrics.update(namesake_exposure(features, truth))
     return metrics
 
 
