@@ -766,3 +766,44 @@ def test_a_namesake_who_disagrees_with_both_does_not_block_the_other_two(
     assert together(result, "li", "home")  # the card disagrees with both: another Ilse
     assert not together(result, "card", "home")
     assert not together(result, "card", "li")
+
+
+def test_a_card_under_another_name_joins_the_person_its_address_spells(
+    no_previous: pl.DataFrame,
+) -> None:
+    """'Tim Zanlin' (his birth name, a nickname) on a card listing timothy.ovafordmann@ and
+    his employer is Timothy Ovafordmann of LinkedIn; the link says which name the address
+    spelled. A card whose address spells another first name (the husband's) stays apart."""
+    card = {
+        "record_id": "card",
+        "source": "google",
+        "first_name": "Tim",
+        "last_name": "Zanlin",
+        "company": "Quantum Nova Labs",
+        "emails": ["timothy.ovafordmann78@proton.example"],
+    }
+    linkedin = {
+        "record_id": "li",
+        "source": "linkedin",
+        "first_name": "Timothy",
+        "last_name": "Ovafordmann",
+        "company": "Quantum Nova Labs",
+        "linkedin_url": "https://www.linkedin.com/in/tovafordmann",
+    }
+    wife = {
+        "record_id": "wife",
+        "source": "google",
+        "first_name": "Tamara",
+        "last_name": "Ovafordmann",
+        "company": "Quantum Nova Labs",
+        "emails": ["timothy.ovafordmann78@proton.example"],
+    }
+    result = resolve(make_records([*_crowd(), card, linkedin]), no_previous, Overrides(), CONFIG)
+    assert together(result, "card", "li")
+    link = result.links.filter(pl.col("record_id_l") == "card", pl.col("record_id_r") == "li")
+    assert link["rule"].item().startswith("name:spelled")
+    details = json.loads(link["details"].item())["name"]
+    assert details["spelled_first"] == {"l": "timothy", "r": None}
+    assert details["spelled_last"] == {"l": "ovafordmann", "r": None}
+    result = resolve(make_records([*_crowd(), wife, linkedin]), no_previous, Overrides(), CONFIG)
+    assert not together(result, "wife", "li")

@@ -1,8 +1,10 @@
-"""Names that e-mail addresses spell, for records that carry no name of their own.
+"""Names that e-mail addresses spell.
 
 Many addresses are built from the name: 'jane.doe84@gmail.com', 'jdoe@acme.com'. A record
-with nothing but such an address is matched under that name. For matching only: the
-record's own name columns stay empty, so nothing ever displays a guessed name.
+with nothing but such an address is matched under that name; a record whose shown name
+differs from the one its address spells ('Tim' or a maiden name on the card,
+'timothy.ovafordmann@' in it) is matched under both. For matching only: the record's own
+name columns are never changed, so nothing ever displays a guessed name.
 """
 
 from __future__ import annotations
@@ -43,6 +45,79 @@ def with_names_from_addresses(records: pl.DataFrame) -> pl.DataFrame:
 
 
 _NAME_COLUMNS = ("first_key", "last_key", "name_tokens", "first_canon")
+# a local part of letters, then digits or a '+tag' (group 1: the letters)
+_ONE_WORD = r"^([a-z]{4,})\d*(?:\+.*)?@"
+
+
+def with_spelled_names(features: pl.DataFrame) -> pl.DataFrame:
+    """Add ``spelled_first`` / ``spelled_last``: the name a named record's address spells
+    when it differs from the shown one (null otherwise), and ``spelled_keys`` for blocking.
+
+    'jane.doe@' spells 'jane doe'; a one-word local part spells the shown first name and a
+    surname after it ('debraellicha@' on 'Debra Holovator': 'debra ellicha') or after its
+    initial ('kaning@' on 'Kyle Aiing': 'kyle aning'). A spelled first name must be the shown
+    one, a name it shortens ('tim' -> 'timothy', 'bob' -> 'robert') or the other way round:
+    'john.doe@' on Jane Doe's card is her husband's address, not her name.
+    ``spelled_keys`` lists the spelled 'first last' of such records and the shown one of
+    records called what some address spells, so the blocking pairs exactly those.
+    """
+    null = pl.lit(None, dtype=pl.String)
+    named = pl.col("first_key").is_not_null() & pl.col("last_key").is_not_null()
+    rows = features.select(pl.arg_where(named & (pl.col("emails").list.len() > 0))).to_series()
+    address = pl.col("emails").str.strip_chars().str.to_lowercase()
+    letters = address.str.extract(_ONE_WORD, 1)
+    first = pl.col("first_key")
+    after_first = pl.when(
+        letters.str.starts_with(first) & (letters.str.len_chars() >= first.str.len_chars() + 3)
+    ).then(letters.str.slice(first.str.len_chars()))
+    after_initial = pl.when(letters.str.starts_with(first.str.slice(0, 1))).then(
+        letters.str.slice(1)
+    )
+    spelled_first = pl.coalesce(address.str.extract(_NAME_ADDRESS, 1), first)
+    fits = (
+        (spelled_first == first)
+        | pl.col("first_canon").list.contains(spelled_first)
+        | spelled_first.str.starts_with(first)
+        | first.str.starts_with(spelled_first)
+    )
+    spelled = (
+        features.select("rid", "first_key", "last_key", "first_canon", "emails")
+        .gather(rows)
+        .explode("emails")
+        .select(
+            "rid",
+            "first_key",
+            "last_key",
+            spelled_first.alias("spelled_first"),
+            pl.coalesce(address.str.extract(_NAME_ADDRESS, 2), after_first, after_initial).alias(
+                "spelled_last"
+            ),
+            fits.alias("_fits"),
+        )
+        .filter(
+            pl.col("_fits")
+            & pl.col("spelled_last").is_not_null()
+            & (
+                (pl.col("spelled_first") != pl.col("first_key"))
+                | (pl.col("spelled_last") != pl.col("last_key"))
+            )
+        )
+        .group_by("rid")
+        .agg(pl.col("spelled_first", "spelled_last").first())
+    )
+    spelled_full = pl.concat_str("spelled_first", "spelled_last", separator=" ")
+    shown_full = pl.concat_str("first_key", "last_key", separator=" ")
+    patch = features.select("rid").join(spelled, on="rid", how="left", maintain_order="left")
+    out = features.with_columns(patch["spelled_first"], patch["spelled_last"])
+    wanted = out.select(spelled_full).to_series().drop_nulls().unique()
+    return out.with_columns(
+        pl.concat_list(
+            spelled_full,
+            pl.when(shown_full.is_in(wanted.implode())).then(shown_full).otherwise(null),
+        )
+        .list.drop_nulls()
+        .alias("spelled_keys")
+    )
 
 
 def with_names_from_work_addresses(features: pl.DataFrame) -> pl.DataFrame:

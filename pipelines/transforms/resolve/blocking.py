@@ -39,6 +39,8 @@ DEFAULT_RULES: tuple[BlockingRule, ...] = (
     # a name held by more than 10 records is paired only within company/city/domain context
     BlockingRule("name_canon", ("first_canon", "last_key"), cap=10),
     BlockingRule("name_tokens", ("name_tokens",), cap=10),
+    # the name an address spells against the names records show (addresses.py)
+    BlockingRule("name_spelled", ("spelled_keys",), cap=10),
     BlockingRule("name_company", ("first_canon", "last_key", "company_key"), cap=40),
     BlockingRule("name_city", ("first_canon", "last_key", "city_key"), cap=40),
     BlockingRule("name_domain", ("first_canon", "last_key", "email_domains"), cap=40),

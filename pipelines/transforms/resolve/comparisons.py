@@ -302,19 +302,21 @@ class NameComparison(Comparison):
     meaningful as the network grows.
     0 null: a side has no name ('' vs 'jane doe');
     1 exact: ('jane','doe') vs ('jane','doe');
-    2 swapped: first/last crossed, JW >= 0.9 each way ('doe','jane') vs ('jane','doe');
-    3 nickname: same last, shared canonical first ('bob','smith') vs ('robert','smith');
-    4 fuzzy_high: Jaro-Winkler of 'first last' >= 0.94 ('jane','doe') vs ('jane','doee');
-    5 initial: same last, one first is a prefix of the other ('j','doe') vs ('jane','doe');
-    6 fuzzy: JW first >= 0.8 and JW last >= 0.88 ('jayne','dow') vs ('jane','doe');
-    7 first_only: a side has only a first name, equal or nickname ('jane',-) vs ('jane','doe');
-    8 last_only: a side has only a last name, equal or JW >= 0.92 (-,'doe') vs ('jane','doe'),
+    2 spelled: a side's e-mail address spells the other's name ('tim','zanlin' with
+      timothy.ovafordmann@ vs 'timothy','ovafordmann'; ``addresses.with_spelled_names``);
+    3 swapped: first/last crossed, JW >= 0.9 each way ('doe','jane') vs ('jane','doe');
+    4 nickname: same last, shared canonical first ('bob','smith') vs ('robert','smith');
+    5 fuzzy_high: Jaro-Winkler of 'first last' >= 0.94 ('jane','doe') vs ('jane','doee');
+    6 initial: same last, one first is a prefix of the other ('j','doe') vs ('jane','doe');
+    7 fuzzy: JW first >= 0.8 and JW last >= 0.88 ('jayne','dow') vs ('jane','doe');
+    8 first_only: a side has only a first name, equal or nickname ('jane',-) vs ('jane','doe');
+    9 last_only: a side has only a last name, equal or JW >= 0.92 (-,'doe') vs ('jane','doe'),
       weighted by the surname's frequency alone;
-    9 last_differs: same (or JW >= 0.9) first, other last ('jane','doe') vs ('jane','roe');
-    10 first_differs: same (or JW >= 0.92) last, other first ('jane','doe') vs ('mark','doe');
-    11 one_crossed: one side's first is the other's last, the rest differs
+    10 last_differs: same (or JW >= 0.9) first, other last ('jane','doe') vs ('jane','roe');
+    11 first_differs: same (or JW >= 0.92) last, other first ('jane','doe') vs ('mark','doe');
+    12 one_crossed: one side's first is the other's last, the rest differs
       ('doe','jane') vs ('mark','doe'): a swap plus a replaced name;
-    12 else: ('jane','doe') vs ('mark','roe').
+    13 else: ('jane','doe') vs ('mark','roe').
     """
 
     name = "name"
@@ -325,10 +327,13 @@ class NameComparison(Comparison):
         "first_key_freq",
         "last_key_freq",
         "records",
+        "spelled_first",
+        "spelled_last",
     )
     levels = (
         Level("null", 0.0),
         Level("exact", 0.0),
+        Level("spelled", -1.0),
         Level("swapped", -0.5),
         Level("nickname", -1.5),
         Level("fuzzy_high", -2.0),
@@ -399,22 +404,26 @@ class NameComparison(Comparison):
         crossed = (pl.col("_jw_cross1") >= _CROSSED) & (pl.col("_jw_cross2") >= _CROSSED)
         last_close = last_eq | (pl.col("_jw_last") >= _LAST_CLOSE)
         one_crossed = (pl.col("_jw_cross1") >= 0.92) | (pl.col("_jw_cross2") >= 0.92)
+        spelled = (
+            (_l("spelled_first") == _r("first_key")) & (_l("spelled_last") == _r("last_key"))
+        ) | ((_r("spelled_first") == _l("first_key")) & (_r("spelled_last") == _l("last_key")))
         return _chain(
             [
                 (no_name, 0),
                 (first_eq & last_eq, 1),
-                (has_last & has_first & crossed, 2),
-                (last_eq & canon, 3),
-                (has_last & (pl.col("_jw_full") >= _FULL_CLOSE), 4),
-                (last_eq & prefix, 5),
-                (has_last & (pl.col("_jw_first") >= 0.8) & (pl.col("_jw_last") >= 0.88), 6),
-                (~has_last & (first_eq | canon), 7),
-                (has_last & ~has_first & last_close, 8),
-                (has_last & (first_eq | (pl.col("_jw_first") >= _FIRST_CLOSE)), 9),
-                (has_first & last_close, 10),
-                (has_last & has_first & one_crossed, 11),
+                (spelled.fill_null(False), 2),
+                (has_last & has_first & crossed, 3),
+                (last_eq & canon, 4),
+                (has_last & (pl.col("_jw_full") >= _FULL_CLOSE), 5),
+                (last_eq & prefix, 6),
+                (has_last & (pl.col("_jw_first") >= 0.8) & (pl.col("_jw_last") >= 0.88), 7),
+                (~has_last & (first_eq | canon), 8),
+                (has_last & ~has_first & last_close, 9),
+                (has_last & (first_eq | (pl.col("_jw_first") >= _FIRST_CLOSE)), 10),
+                (has_first & last_close, 11),
+                (has_last & has_first & one_crossed, 12),
             ],
-            12,
+            13,
         )
 
     def weight_expr(self, level: pl.Expr) -> pl.Expr:
@@ -425,9 +434,9 @@ class NameComparison(Comparison):
         tf = (-(expected.log(2))).clip(None, 10.0)
         last_tf = (-((last * pl.col("records_l")).clip(1e-6, None).log(2))).clip(None, 8.0)
         return (
-            pl.when(level.is_between(1, 6))
+            pl.when(level.is_between(1, 7))
             .then(base + tf)
-            .when(level == 8)
+            .when(level == 9)
             .then(base + last_tf)
             .otherwise(base)
         )
@@ -437,7 +446,7 @@ class NameComparison(Comparison):
 FULL_NAME_LEVELS = [
     i
     for i, level in enumerate(NameComparison.levels)
-    if level.label in ("exact", "swapped", "nickname", "fuzzy_high", "initial", "fuzzy")
+    if level.label in ("exact", "spelled", "swapped", "nickname", "fuzzy_high", "initial", "fuzzy")
 ]
 
 

@@ -32,6 +32,7 @@ from pipelines.transforms.resolve import (
 from pipelines.transforms.resolve.addresses import (
     with_names_from_addresses,
     with_names_from_work_addresses,
+    with_spelled_names,
     with_surnames_from_handles,
 )
 from pipelines.transforms.resolve.blocking import DEFAULT_RULES, block
@@ -172,6 +173,7 @@ def prepare(records: pl.DataFrame, config: ResolveConfig) -> pl.DataFrame:
     base = with_names_from_addresses(base)
     features = normalize_records(base, NormalizeConfig(default_region=config.default_region))
     features = with_surnames_from_handles(with_names_from_work_addresses(features))
+    features = with_spelled_names(features)
     # the raw input columns are read by nothing after here: drop them (a third of the frame)
     raw = [c for c in INPUT_COLUMNS if c not in ("record_id", "source")]
     return add_features(features).drop(raw, strict=False)

@@ -6,7 +6,8 @@ whole network instead: when a name belongs to a few groups only, and nothing abo
 groups disagrees (profiles, X accounts, employers by company or work domain unless they
 share a city, cities, personal addresses, cannot-link overrides), they are one person, if
 the name is rare enough for what they share: a name expected about once by chance needs
-nothing more, a commoner one a shared city or employer. A nickname counts as the name it
+nothing more, a commoner one a shared city or employer. The name a record's e-mail address
+spells counts as its own (``addresses.with_spelled_names``). A nickname counts as the name it
 shortens ('Jimmy Chatha' carries 'james chatha' too), with a shared city or employer only:
 nicknames are ambiguous (Pat, Chris), and joins through them alone were wrong 8 % of the
 time. A pair whose full names nearly agree joins its two groups when they share an
@@ -54,6 +55,8 @@ def join_sole_namesakes(
         "first_key",
         "last_key",
         "first_canon",
+        "spelled_first",
+        "spelled_last",
         (pl.col("first_key_freq") * pl.col("last_key_freq") * pl.col("records")).alias("expected"),
         label,
     )
@@ -78,7 +81,20 @@ def join_sole_namesakes(
         )
         .join(own.select("full_name"), on="full_name", how="semi")
     )
-    named = pl.concat([own, shortened])
+    # the name a record's address spells counts as its own ('timothy.ovafordmann@' on the
+    # card of 'Tim Zanlin'); its chance count is that of the records shown with that name
+    spelled = (
+        records.select(
+            "rid",
+            pl.concat_str("spelled_first", "spelled_last", separator=" ").alias("full_name"),
+            pl.lit(0.0).alias("expected"),
+            "label",
+            pl.lit(True).alias("own"),
+        )
+        .drop_nulls("full_name")
+        .join(own.select("full_name"), on="full_name", how="semi")
+    )
+    named = pl.concat([own, shortened, spelled])
     # a name is dropped whole when any of its records is too common, before grouping
     common = named.filter(pl.col("expected") > MAX_EXPECTED).select("full_name")
     groups = (

@@ -263,7 +263,7 @@ def explain(
         "phone": ["phone_keys"],
         "linkedin": ["linkedin_key"],
         "x": ["x_id_key", "x_handle_key"],
-        "name": ["first_key", "last_key"],
+        "name": ["first_key", "last_key", "spelled_first", "spelled_last"],
         "company": ["company_key", "email_domains"],
         "location": ["location_key"],
         "birthday": ["birthday_key"],
@@ -277,8 +277,11 @@ def explain(
     for comparison in comparisons:
         level = pl.col(comparison.name)
         label = comparison.label_expr(level)
+        # a value neither side holds is written as null (most records spell no other name)
         values = [
-            pl.struct(pl.col(f"{c}_l").alias("l"), pl.col(f"{c}_r").alias("r")).alias(c)
+            pl.when(pl.col(f"{c}_l").is_not_null() | pl.col(f"{c}_r").is_not_null())
+            .then(pl.struct(pl.col(f"{c}_l").alias("l"), pl.col(f"{c}_r").alias("r")))
+            .alias(c)
             for c in shown.get(comparison.name, [])
         ]
         # a comparison with no data on a side ('null' level) is written as null: it explains
