@@ -9,6 +9,9 @@ or profile) is never merged when both sides carry a different company or e-mail.
 
 from __future__ import annotations
 
+import functools
+import operator
+
 import polars as pl
 
 from pipelines.transforms.normalize import domain_stem, map_distinct
@@ -181,7 +184,9 @@ def score_pairs(
     """
     comparisons = comparisons or default_comparisons()
     columns = _pair_columns(comparisons)
-    score = pl.sum_horizontal([c.weight_expr(pl.col(c.name)) for c in comparisons])
+    # added left to right: sum_horizontal's order of addition varies between runs, and with
+    # it the last bit of a score
+    score = functools.reduce(operator.add, [c.weight_expr(pl.col(c.name)) for c in comparisons])
     out = []
     for start in range(0, max(pairs.height, 1), chunk):
         part = join_sides(pairs.slice(start, chunk), features, columns)
