@@ -40,7 +40,7 @@ DEFAULT_RULES: tuple[BlockingRule, ...] = (
     BlockingRule("name_canon", ("first_canon", "last_key"), cap=10),
     BlockingRule("name_tokens", ("name_tokens",), cap=10),
     # the name an address spells against the names records show (addresses.py)
-    BlockingRule("name_spelled", ("spelled_keys",), cap=10),
+    BlockingRule("name_spelled", ("spelled_key",), cap=10),
     BlockingRule("name_company", ("first_canon", "last_key", "company_key"), cap=40),
     BlockingRule("name_city", ("first_canon", "last_key", "city_key"), cap=40),
     BlockingRule("name_domain", ("first_canon", "last_key", "email_domains"), cap=40),
