@@ -807,3 +807,19 @@ def test_a_card_under_another_name_joins_the_person_its_address_spells(
     assert details["spelled_last"] == {"l": "ovafordmann", "r": None}
     result = resolve(make_records([*_crowd(), wife, linkedin]), no_previous, Overrides(), CONFIG)
     assert not together(result, "wife", "li")
+
+
+def test_the_name_an_address_spells_makes_a_sole_namesake(no_previous: pl.DataFrame) -> None:
+    """A card with a typo ('Ilse Vantongeern') whose address spells the name, and the X
+    account of the only Ilse Vantongeren: nothing else in common, yet one person."""
+    card = {
+        "record_id": "card",
+        "source": "google",
+        "first_name": "Ilse",
+        "last_name": "Vantongeern",
+        "emails": ["ilse.vantongeren@proton.example"],
+    }
+    result = resolve(make_records([*_crowd(), card, ILSE_X]), no_previous, Overrides(), CONFIG)
+    assert together(result, "card", "x")
+    link = result.links.filter(pl.col("record_id_l") == "card", pl.col("record_id_r") == "x")
+    assert link["rule"].item().startswith("sole_namesake name:spelled")
