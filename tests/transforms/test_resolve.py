@@ -790,14 +790,7 @@ def test_a_card_under_another_name_joins_the_person_its_address_spells(
         "company": "Quantum Nova Labs",
         "linkedin_url": "https://www.linkedin.com/in/tovafordmann",
     }
-    wife = {
-        "record_id": "wife",
-        "source": "google",
-        "first_name": "Tamara",
-        "last_name": "Ovafordmann",
-        "company": "Quantum Nova Labs",
-        "emails": ["timothy.ovafordmann78@proton.example"],
-    }
+    wife = {**card, "record_id": "wife", "first_name": "Tamara", "last_name": "Ovafordmann"}
     result = resolve(make_records([*_crowd(), card, linkedin]), no_previous, Overrides(), CONFIG)
     assert together(result, "card", "li")
     link = result.links.filter(pl.col("record_id_l") == "card", pl.col("record_id_r") == "li")
