@@ -95,8 +95,7 @@ def with_spelled_names(features: pl.DataFrame) -> pl.DataFrame:
     )
     spelled_first = pl.col("spelled_first")
     fits = (
-        (spelled_first == first)
-        | pl.col("first_canon").list.contains(spelled_first)
+        pl.col("first_canon").list.contains(spelled_first)
         | spelled_first.str.starts_with(first)
         | first.str.starts_with(spelled_first)
     )

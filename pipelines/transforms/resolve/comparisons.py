@@ -434,9 +434,9 @@ class NameComparison(Comparison):
         tf = (-(expected.log(2))).clip(None, 10.0)
         last_tf = (-((last * pl.col("records_l")).clip(1e-6, None).log(2))).clip(None, 8.0)
         return (
-            pl.when(level.is_between(1, 7))
+            pl.when(level.is_in(FULL_NAME_LEVELS))
             .then(base + tf)
-            .when(level == 9)
+            .when(level == self.index("last_only"))
             .then(base + last_tf)
             .otherwise(base)
         )

@@ -62,37 +62,18 @@ def join_sole_namesakes(
     )
     # each record carries its own name ('own') and the names its first name may shorten,
     # those only when some record is called so (no pair could form under the others)
-    own = records.select(
-        "rid",
-        pl.concat_str("first_key", "last_key", separator=" ").alias("full_name"),
-        "expected",
-        "label",
-        pl.lit(True).alias("own"),
-    ).drop_nulls("full_name")
-    shortened = (
-        records.explode("first_canon")
-        .filter(pl.col("first_canon") != pl.col("first_key"))
-        .select(
-            "rid",
-            pl.concat_str("first_canon", "last_key", separator=" ").alias("full_name"),
-            "expected",
-            "label",
-            pl.lit(False).alias("own"),
-        )
-        .join(own.select("full_name"), on="full_name", how="semi")
-    )
+    own = _carried(records, "first_key", "last_key", pl.col("expected"), own=True)
+    shortened = _carried(
+        records.explode("first_canon").filter(pl.col("first_canon") != pl.col("first_key")),
+        "first_canon",
+        "last_key",
+        pl.col("expected"),
+        own=False,
+    ).join(own.select("full_name"), on="full_name", how="semi")
     # the name a record's address spells counts as its own ('timothy.ovafordmann@' on the
     # card of 'Tim Zanlin'); its chance count is that of the records shown with that name
-    spelled = (
-        records.select(
-            "rid",
-            pl.concat_str("spelled_first", "spelled_last", separator=" ").alias("full_name"),
-            pl.lit(0.0).alias("expected"),
-            "label",
-            pl.lit(True).alias("own"),
-        )
-        .drop_nulls("full_name")
-        .join(own.select("full_name"), on="full_name", how="semi")
+    spelled = _carried(records, "spelled_first", "spelled_last", pl.lit(0.0), own=True).join(
+        own.select("full_name"), on="full_name", how="semi"
     )
     named = pl.concat([own, shortened, spelled])
     # a name is dropped whole when any of its records is too common, before grouping
@@ -136,6 +117,20 @@ def join_sole_namesakes(
     # link per pair of groups
     joined = joined.group_by("label", "label_r").agg(pl.col("rid", "rid_r").min())
     return _joined(labels, joined)
+
+
+def _carried(
+    records: pl.LazyFrame, first: str, last: str, expected: pl.Expr, own: bool
+) -> pl.LazyFrame:
+    """rid, full_name ('``first`` ``last``', none when either is missing), expected, label
+    and whether the name is the record's own, per record of ``records``."""
+    return records.select(
+        "rid",
+        pl.concat_str(first, last, separator=" ").alias("full_name"),
+        expected.alias("expected"),
+        "label",
+        pl.lit(own).alias("own"),
+    ).drop_nulls("full_name")
 
 
 def join_near_names_at_one_employer(

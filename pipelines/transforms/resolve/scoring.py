@@ -211,7 +211,10 @@ def score_pairs(
         [birthday.index("exact"), birthday.index("one_edit"), birthday.index("day_month")]
     )
     same_street = pl.col("street").is_in([street.index("exact"), street.index("fuzzy_high")])
-    corroborated = pl.col("company").is_in([1, 2, 3, 4]) | same_birthday | same_street
+    same_employer = pl.col("company").is_in(
+        [company.index(level) for level in ("exact", "fuzzy", "same_domain", "company_domain")]
+    )
+    corroborated = same_employer | same_birthday | same_street
     profile = (pl.col("linkedin") == linkedin.index("exact")) | (pl.col("x") == x.index("id_exact"))
     conflicting = (pl.col("company") == company.index("else")) | (
         pl.col("email") == email.index("else")
