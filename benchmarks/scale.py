@@ -32,7 +32,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from accuracy import pairwise_metrics  # noqa: E402
-from generate_network import EXPORT_FILES, generate, write_exports  # noqa: E402
+from generate_network import (  # noqa: E402
+    EXPORT_FILES,
+    NAME_DENSITIES,
+    generate,
+    write_exports,
+)
 
 
 def truth_by_row(frame: pl.DataFrame) -> pl.DataFrame:
@@ -101,17 +106,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--records", type=int, action="append", help="sizes (repeatable)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--names", choices=NAME_DENSITIES, default="census")
     parser.add_argument(
         "--splink", action="store_true", help="also run Splink 5 on the same records"
     )
     args = parser.parse_args()
     for size in args.records or [10_000]:
-        benchmark(size, args.seed, args.splink)
+        benchmark(size, args.seed, args.names, args.splink)
 
 
-def benchmark(size: int, seed: int, with_splink: bool) -> None:
+def benchmark(size: int, seed: int, names: str, with_splink: bool) -> None:
     work = Path(tempfile.mkdtemp(prefix=f"kith-scale-{size}-"))
-    frame = generate(size, seed)
+    frame = generate(size, seed, names)
     exports = work / "exports"
     write_exports(frame, exports)
     (exports / "truth.json").unlink(missing_ok=True)

@@ -291,14 +291,15 @@ def report(result: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    from generate_network import generate
+    from generate_network import NAME_DENSITIES, generate
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--records", type=int, action="append", help="sizes (repeatable)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--names", choices=NAME_DENSITIES, default="census")
     args = parser.parse_args()
     for size in args.records or [10_000]:
-        report(compare(generate(size, args.seed)))
+        report(compare(generate(size, args.seed, args.names)))
 
 
 if __name__ == "__main__":
