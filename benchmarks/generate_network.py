@@ -271,7 +271,7 @@ def generate(records: int, seed: int = 7, names: str = "census") -> pl.DataFrame
                 linkedin_url=url,
                 emails=[personal] if rng.random() < 0.06 else [],
                 company=company + company_legal[company],
-                location=f"{city}, {country}",
+                # no location: LinkedIn's Connections.csv has none
             )
         for source, present in (
             ("google", in_google),
