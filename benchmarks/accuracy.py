@@ -230,10 +230,11 @@ def load_febrl(which: str) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def run_one(name: str) -> dict[str, float | str]:
-    if name.startswith(("synthetic", "dense")):
-        size, _, seed = name.split("_")[1].partition("s")
-        density = "dense" if name.startswith("dense") else "census"
-        records, truth = load_synthetic(int(size), int(seed or 7), density)
+    prefix, _, network = name.partition("_")
+    densities = {kind: density for density, kind in PREFIX.items()}
+    if prefix in densities:
+        size, _, seed = network.partition("s")
+        records, truth = load_synthetic(int(size), int(seed or 7), densities[prefix])
     else:
         records, truth = load_febrl(name)
     start = time.perf_counter()
@@ -289,10 +290,11 @@ def main() -> None:
     if args.child:
         print(json.dumps(run_one(args.child)))
         return
-    synthetic = ["10000", "100000", *(f"10000s{seed}" for seed in args.seeds)]
-    synthetic += [str(size) for size in args.sizes] + (["1000000"] if args.million else [])
-    names = [args.only] if args.only else []
-    if not args.only:
+    if args.only:
+        names = [args.only]
+    else:
+        synthetic = ["10000", "100000", *(f"10000s{seed}" for seed in args.seeds)]
+        synthetic += [str(size) for size in args.sizes] + (["1000000"] if args.million else [])
         names = [f"{PREFIX[density]}_{net}" for density in args.names for net in synthetic]
         names += ["febrl3", "febrl4"]
     header = (
