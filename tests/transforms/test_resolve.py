@@ -744,6 +744,33 @@ def test_a_first_name_with_a_handle_takes_the_one_surname_it_spells(
     assert not together(result, "x", "li2")
 
 
+def test_a_handle_that_cuts_the_first_name_short_still_spells_the_surname(
+    no_previous: pl.DataFrame,
+) -> None:
+    charles = {
+        "record_id": "li",
+        "source": "linkedin",
+        "first_name": "Charles",
+        "last_name": "Weselton",
+        "company": "Helix Labs",
+        "linkedin_url": "https://www.linkedin.com/in/cweselton",
+    }
+    # 15 characters: 'charle' + 'wesel' + digits
+    tweet = {
+        "record_id": "x",
+        "source": "x",
+        "full_name": "Charles ✨",
+        "x_handle": "charlewesel1233",
+    }
+    result = resolve(make_records([charles, tweet]), no_previous, Overrides(), CONFIG)
+    assert together(result, "x", "li")
+    # Weselton and Weselby both start with 'wesel': the handle could be either's
+    other = {**charles, "record_id": "li2", "last_name": "Weselby", "linkedin_url": None}
+    result = resolve(make_records([charles, other, tweet]), no_previous, Overrides(), CONFIG)
+    assert not together(result, "x", "li")
+    assert not together(result, "x", "li2")
+
+
 def test_a_namesake_who_disagrees_with_both_does_not_block_the_other_two(
     no_previous: pl.DataFrame,
 ) -> None:

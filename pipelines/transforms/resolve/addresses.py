@@ -201,14 +201,19 @@ def with_names_from_work_addresses(features: pl.DataFrame) -> pl.DataFrame:
     return _lend(features, matched)
 
 
+# the fewest letters of a first name a handle may keep before the surname starts
+_SHORTEST_CUT = 4
+
+
 def with_surnames_from_handles(features: pl.DataFrame) -> pl.DataFrame:
     """'Priya' with handle '@priyaandan227' or 'priya.andanberg@...' takes the surname of the
     one Priya Andan... in the network.
 
-    A first-name-only record whose X handle or e-mail local part starts with its first name
-    spells the start of the surname (at least three letters; handles are often cut short).
-    When exactly one surname of that first name in the network starts with it, the record
-    is matched under that full name (never displayed).
+    A first-name-only record whose X handle or e-mail local part starts with its first name,
+    or with at least its first four letters ('@charlewesel12' for Charles), spells the start
+    of the surname (at least three letters; handles are often cut short). When exactly one
+    surname of that first name in the network starts with what follows any such cut, the
+    record is matched under that full name (never displayed).
     """
     first_only = features.select(
         "rid", "first_key", "last_key", "email_keys", "x_handle_key"
@@ -216,6 +221,10 @@ def with_surnames_from_handles(features: pl.DataFrame) -> pl.DataFrame:
     if first_only.height == 0:
         return features
     letters = pl.element().str.extract(r"^([^@]+)").str.replace_all(r"[^a-z]", "")
+    first, handle = pl.col("first_key"), pl.col("spelled")
+    first_length = first.str.len_chars()
+    # where the surname may start: after the first name or any cut of it (_SHORTEST_CUT on)
+    cut = pl.int_ranges(pl.min_horizontal(first_length, _SHORTEST_CUT), first_length + 1)
     spelled = (
         first_only.select(
             "rid",
@@ -226,12 +235,11 @@ def with_surnames_from_handles(features: pl.DataFrame) -> pl.DataFrame:
             ).alias("spelled"),
         )
         .explode("spelled")
-        .filter(pl.col("spelled").str.starts_with(pl.col("first_key")))
-        .select(
-            "rid",
-            "first_key",
-            pl.col("spelled").str.slice(pl.col("first_key").str.len_chars()).alias("start"),
-        )
+        .drop_nulls("spelled")
+        .with_columns(cut.alias("cut"))
+        .explode("cut")
+        .filter(handle.str.slice(0, pl.col("cut")) == first.str.slice(0, pl.col("cut")))
+        .select("rid", "first_key", handle.str.slice(pl.col("cut")).alias("start"))
         .filter(pl.col("start").str.len_chars() >= 3)
         .unique()
     )
