@@ -771,6 +771,24 @@ def test_a_handle_that_cuts_the_first_name_short_still_spells_the_surname(
     assert not together(result, "x", "li2")
 
 
+def test_a_handle_spells_the_full_first_name_a_nickname_shortens(
+    no_previous: pl.DataFrame,
+) -> None:
+    """'Bob Vantongeren' with '@robertvanton12' is Robert (not a Bobby): he joins the one
+    Robert Vantongeren like his own name would, with no city to share."""
+    # 30 Vantongerens of other first names: the nickname and the surname alone do not merge
+    relatives = [{**row, "location": None} for row in _ghent_with_vantongerens()[-30:]]
+    crowd = [*_crowd(), *relatives]
+    robert = {**ILSE_LINKEDIN, "first_name": "Robert"}
+    bob = {**ILSE_X, "full_name": "Bob Vantongeren", "x_handle": "robertvanton12"}
+    result = resolve(make_records([*crowd, robert, bob]), no_previous, Overrides(), CONFIG)
+    assert together(result, "li", "x")
+    # a handle that spells no full first name leaves the nickname alone with the name
+    bob = {**bob, "x_handle": "bobvantonger12"}
+    result = resolve(make_records([*crowd, robert, bob]), no_previous, Overrides(), CONFIG)
+    assert not together(result, "li", "x")
+
+
 def test_a_namesake_who_disagrees_with_both_does_not_block_the_other_two(
     no_previous: pl.DataFrame,
 ) -> None:

@@ -57,7 +57,9 @@ def with_spelled_names(features: pl.DataFrame) -> pl.DataFrame:
     surname after it ('debraellicha@' on 'Debra Holovator': 'debra ellicha') or after its
     initial ('kaning@' on 'Kyle Aiing': 'kyle aning'). A spelled first name must be the shown
     one, a name it shortens ('tim' -> 'timothy', 'bob' -> 'robert') or the other way round:
-    'john.doe@' on Jane Doe's card is her husband's address, not her name.
+    'john.doe@' on Jane Doe's card is her husband's address, not her name. Without such an
+    address, an X handle may spell the full first name a shown nickname shortens
+    (``_full_names_from_handles``).
     ``spelled_key`` holds the spelled 'first last' of such records and the shown one of
     records called what some address spells, so the blocking pairs exactly those.
     """
@@ -116,6 +118,8 @@ def with_spelled_names(features: pl.DataFrame) -> pl.DataFrame:
         .group_by("rid")
         .agg(pl.col("spelled_first", "spelled_last").first())
     )
+    from_handles = _full_names_from_handles(features).join(spelled, on="rid", how="anti")
+    spelled = pl.concat([spelled, from_handles])
     spelled_full = pl.concat_str("spelled_first", "spelled_last", separator=" ")
     shown_full = pl.concat_str("first_key", "last_key", separator=" ")
     patch = features.select("rid").join(spelled, on="rid", how="left", maintain_order="left")
@@ -205,15 +209,59 @@ def with_names_from_work_addresses(features: pl.DataFrame) -> pl.DataFrame:
 _SHORTEST_CUT = 4
 
 
+def _cuts(first: pl.Expr) -> pl.Expr:
+    """Where a surname may start in a handle spelling ``first``: after the whole first name
+    or any cut of it from _SHORTEST_CUT letters on (handles are at most 15 characters:
+    '@charlewesel12' for Charles), as a list of positions."""
+    length = first.str.len_chars()
+    return pl.int_ranges(pl.min_horizontal(length, _SHORTEST_CUT), length + 1)
+
+
+def _full_names_from_handles(features: pl.DataFrame) -> pl.DataFrame:
+    """rid, spelled_first, spelled_last of named records whose X handle spells the full
+    first name their shown nickname shortens: 'Mike Chaovabro' with '@michaechaova12' is
+    Michael (not Mick). Only when exactly one such first name fits."""
+    letters = pl.col("x_handle_key").str.replace_all(r"[^a-z]", "")
+    candidates = (
+        features.select("rid", "first_key", "last_key", "first_canon", "x_handle_key")
+        .filter(
+            pl.col("x_handle_key").is_not_null()
+            & pl.col("last_key").is_not_null()
+            & (pl.col("first_canon").list.len() > 1)
+        )
+        .explode("first_canon")
+        .filter(pl.col("first_canon") != pl.col("first_key"))
+        .select("rid", "last_key", pl.col("first_canon").alias("canon"), letters.alias("handle"))
+    )
+    cut, canon, handle = pl.col("cut"), pl.col("canon"), pl.col("handle")
+    return (
+        candidates.with_columns(_cuts(canon).alias("cut"))
+        .explode("cut")
+        .filter(
+            (handle.str.slice(0, cut) == canon.str.slice(0, cut))
+            & (handle.str.len_chars() - cut >= 3)
+            & pl.col("last_key").str.starts_with(handle.str.slice(cut))
+        )
+        .group_by("rid")
+        .agg(pl.col("canon").unique().alias("spelled_first"), pl.col("last_key").first())
+        .filter(pl.col("spelled_first").list.len() == 1)
+        .select(
+            "rid",
+            pl.col("spelled_first").list.first(),
+            pl.col("last_key").alias("spelled_last"),
+        )
+    )
+
+
 def with_surnames_from_handles(features: pl.DataFrame) -> pl.DataFrame:
     """'Priya' with handle '@priyaandan227' or 'priya.andanberg@...' takes the surname of the
     one Priya Andan... in the network.
 
     A first-name-only record whose X handle or e-mail local part starts with its first name,
-    or with at least its first four letters ('@charlewesel12' for Charles), spells the start
-    of the surname (at least three letters; handles are often cut short). When exactly one
-    surname of that first name in the network starts with what follows any such cut, the
-    record is matched under that full name (never displayed).
+    whole or cut (``_cuts``), spells the start of the surname (at least three letters;
+    handles are often cut short). When exactly one surname of that first name in the
+    network starts with what follows any such cut, the record is matched under that full
+    name (never displayed).
     """
     first_only = features.select(
         "rid", "first_key", "last_key", "email_keys", "x_handle_key"
@@ -222,9 +270,6 @@ def with_surnames_from_handles(features: pl.DataFrame) -> pl.DataFrame:
         return features
     letters = pl.element().str.extract(r"^([^@]+)").str.replace_all(r"[^a-z]", "")
     first, handle = pl.col("first_key"), pl.col("spelled")
-    first_length = first.str.len_chars()
-    # where the surname may start: after the first name or any cut of it (_SHORTEST_CUT on)
-    cut = pl.int_ranges(pl.min_horizontal(first_length, _SHORTEST_CUT), first_length + 1)
     spelled = (
         first_only.select(
             "rid",
@@ -236,7 +281,7 @@ def with_surnames_from_handles(features: pl.DataFrame) -> pl.DataFrame:
         )
         .explode("spelled")
         .drop_nulls("spelled")
-        .with_columns(cut.alias("cut"))
+        .with_columns(_cuts(first).alias("cut"))
         .explode("cut")
         .filter(handle.str.slice(0, pl.col("cut")) == first.str.slice(0, pl.col("cut")))
         .select("rid", "first_key", handle.str.slice(pl.col("cut")).alias("start"))
