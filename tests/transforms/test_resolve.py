@@ -658,6 +658,13 @@ def _ghent_with_vantongerens() -> list[dict[str, object]]:
     return [{**row, "location": "Ghent"} for row in [*_crowd(), *relatives]]
 
 
+def _crowd_with_vantongerens() -> list[dict[str, object]]:
+    """The crowd and 30 Vantongerens of other first names, nowhere in particular: a name
+    and that surname alone score under the merge threshold."""
+    relatives = _ghent_with_vantongerens()[-30:]
+    return [*_crowd(), *({**row, "location": None} for row in relatives)]
+
+
 def test_sole_namesakes_read_addresses_as_employer_or_personal(no_previous: pl.DataFrame) -> None:
     """A work address and a personal one do not disagree; work addresses at two employers do."""
     work = {
@@ -776,9 +783,7 @@ def test_a_handle_spells_the_full_first_name_a_nickname_shortens(
 ) -> None:
     """'Bob Vantongeren' with '@robertvanton12' is Robert (not a Bobby): he joins the one
     Robert Vantongeren like his own name would, with no city to share."""
-    # 30 Vantongerens of other first names: the nickname and the surname alone do not merge
-    relatives = [{**row, "location": None} for row in _ghent_with_vantongerens()[-30:]]
-    crowd = [*_crowd(), *relatives]
+    crowd = _crowd_with_vantongerens()
     robert = {**ILSE_LINKEDIN, "first_name": "Robert"}
     bob = {**ILSE_X, "full_name": "Bob Vantongeren", "x_handle": "robertvanton12"}
     result = resolve(make_records([*crowd, robert, bob]), no_previous, Overrides(), CONFIG)
@@ -787,6 +792,44 @@ def test_a_handle_spells_the_full_first_name_a_nickname_shortens(
     bob = {**bob, "x_handle": "bobvantonger12"}
     result = resolve(make_records([*crowd, robert, bob]), no_previous, Overrides(), CONFIG)
     assert not together(result, "li", "x")
+
+
+def test_a_group_agreeing_with_one_person_at_two_jobs_joins_the_larger_group(
+    no_previous: pl.DataFrame,
+) -> None:
+    """Oda Vantongeren on LinkedIn at Cobalt Robotics, an old card and a mail at Helix Labs
+    that the employer guard keeps apart, and an X account with nothing but the name: the
+    account joins the larger group (the card and the mail), the LinkedIn profile stays
+    apart."""
+    profile = {**ILSE_LINKEDIN, "first_name": "Oda"}
+    account = {**ILSE_X, "full_name": "Oda Vantongeren"}
+    card = {
+        "record_id": "card",
+        "source": "google",
+        "first_name": "Oda",
+        "last_name": "Vantongeren",
+        "company": "Helix Labs",
+        "emails": ["oda.vt@gmail.com"],
+    }
+    mail = {
+        "record_id": "mail",
+        "source": "gmail",
+        "full_name": "Oda Vantongeren",
+        "emails": ["oda.vt@gmail.com"],
+    }
+    crowd = _crowd_with_vantongerens()
+    result = resolve(
+        make_records([*crowd, profile, card, mail, account]), no_previous, Overrides(), CONFIG
+    )
+    assert together(result, "x", "card")
+    assert not together(result, "x", "li")
+    # two LinkedIn profiles are two people: the account could be either's
+    other = {**card, "source": "linkedin", "linkedin_url": "https://www.linkedin.com/in/oda-vt"}
+    result = resolve(
+        make_records([*crowd, profile, other, mail, account]), no_previous, Overrides(), CONFIG
+    )
+    assert not together(result, "x", "card")
+    assert not together(result, "x", "li")
 
 
 def test_a_namesake_who_disagrees_with_both_does_not_block_the_other_two(

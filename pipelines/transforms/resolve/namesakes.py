@@ -10,8 +10,9 @@ nothing more, a commoner one a shared city or employer. The name a record's e-ma
 spells counts as its own (``addresses.with_spelled_names``). A nickname counts as the name it
 shortens ('Jimmy Chatha' carries 'james chatha' too), with a shared city or employer only:
 nicknames are ambiguous (Pat, Chris), and joins through them alone were wrong 8 % of the
-time. A pair whose full names nearly agree joins its two groups when they share an
-employer (``join_near_names_at_one_employer``). Everything here is a group-level column
+time. Of a very rare name's three groups, one that agrees with two groups differing only
+by employer joins the larger (``_hub_joins``). A pair whose full names nearly agree joins
+its two groups when they share an employer (``join_near_names_at_one_employer``). Everything here is a group-level column
 operation.
 """
 
@@ -31,6 +32,9 @@ MAX_EXPECTED = 4.0
 # sharing nothing were wrong 0.8-1.1 % of the time up to 0.25 expected, 2.2 % to 0.5, 3.7 %
 # to 1, 5-9 % above; joins sharing a city or an employer 0.3 % at any of these.
 MAX_EXPECTED_ALONE = 1.0
+# a group agreeing with two others that differ only by employer joins one when its name
+# is expected at most this many times by chance (``_hub_joins``)
+MAX_EXPECTED_HUB = 0.1
 # an employer of more than this share of the records (your own company, a big firm) does
 # not vouch for two groups: near-identical names among its people are colleagues
 MAX_EMPLOYER_SHARE = 0.02
@@ -101,22 +105,68 @@ def join_sole_namesakes(
     disagree, same_city, same_employer = _comparing_profiles()
     # join a name's groups when none disagree, or when only one pair agrees (the third group
     # is a namesake who disagrees with both); a group agreeing with two groups that disagree
-    # with each other could be either person: leave it
+    # with each other could be either person: leave it, unless it is a hub (_hub_joins)
     agree = pl.col("agree")
-    joined = (
-        pairs.with_columns((~disagree).alias("agree"))
-        .filter(agree & ((agree.all().over("full_name")) | (agree.sum().over("full_name") == 1)))
-        .filter(
+    compared = pairs.with_columns(
+        (~disagree).alias("agree"),
+        _disagree(but="employers").alias("differ_beyond_employer"),
+        # what the name must come with: nothing when rare enough, else a city or employer
+        (
             same_city
             | same_employer
             | ((pl.col("expected") <= MAX_EXPECTED_ALONE) & pl.col("own") & pl.col("own_r"))
-        )
-        .collect()
-    )
+        ).alias("enough"),
+    ).collect()
+    joined = pl.concat(
+        [
+            compared.filter(agree & (agree.all() | (agree.sum() == 1)).over("full_name")),
+            _hub_joins(compared, labels),
+        ]
+    ).filter("enough")
     # two groups may meet under two names ('bob' shortens robert, 'robert' lists bob): one
     # link per pair of groups
     joined = joined.group_by("label", "label_r").agg(pl.col("rid", "rid_r").min())
     return _joined(labels, joined)
+
+
+def _hub_joins(compared: pl.DataFrame, labels: pl.Series) -> pl.DataFrame:
+    """The pairs a hub joins: of a very rare name's three groups, the one that agrees with
+    the two others when those two differ only by employer joins the larger of them.
+
+    An X account 'Adam Wellwesstein' and two cards of that name that the employer guard
+    keeps apart (LinkedIn at Apex Media, an old address-book card at Blue Consulting): with
+    the name expected at most MAX_EXPECTED_HUB times by chance, the cards are most often one
+    person at two jobs, and the account is his. At 100 k records, 3 % of these joins were
+    wrong (9 % up to 0.25 expected, 26 % above).
+    """
+    agree = pl.col("agree")
+    hub_names = compared.filter(
+        (
+            (pl.len() == 3)
+            & (agree.sum() == 2)
+            & ~(~agree & pl.col("differ_beyond_employer")).any()
+            & (pl.col("expected") <= MAX_EXPECTED_HUB).all()
+        ).over("full_name")
+    )
+    if hub_names.height == 0:
+        return compared.clear()
+    # the two groups that differ: the partner of each agreeing pair is the one of them in it
+    differing = hub_names.filter(~agree).select(
+        "full_name", pl.col("label").alias("_a"), pl.col("label_r").alias("_b")
+    )
+    sizes = labels.value_counts(name="_size").rename({labels.name: "_partner"})
+    in_differing = (pl.col("label") == pl.col("_a")) | (pl.col("label") == pl.col("_b"))
+    partner = pl.when(in_differing).then("label")
+    return (
+        hub_names.filter(agree)
+        .join(differing, on="full_name")
+        .with_columns(partner.otherwise("label_r").cast(sizes["_partner"].dtype).alias("_partner"))
+        .join(sizes, on="_partner")
+        .sort("full_name", "_size", "_partner", descending=[False, True, False])
+        .group_by("full_name", maintain_order=True)
+        .first()
+        .select(compared.columns)
+    )
 
 
 def _carried(
@@ -244,13 +294,20 @@ def _comparing_profiles() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
         .list.len()
         > 0
     )
+    # people change employers far more often than cities: the one other group with this
+    # name in the same city is the same person with an old card, not a namesake
+    disagree = _disagree(but="employers") | (holds_different("employers") & ~same_city)
+    return disagree, same_city, same_employer
+
+
+def _disagree(but: str) -> pl.Expr:
+    """Two joined profiles disagree on an attribute other than ``but``, or an override
+    names either."""
     disagree = pl.col("cannot") | pl.col("cannot_r")
     for column in _PROFILE:
-        differs = holds_different(column)
-        # people change employers far more often than cities: the one other group with
-        # this name in the same city is the same person with an old card, not a namesake
-        disagree = disagree | (differs & ~same_city if column == "employers" else differs)
-    return disagree, same_city, same_employer
+        if column != but:
+            disagree = disagree | holds_different(column)
+    return disagree
 
 
 def holds_different(column: str) -> pl.Expr:
