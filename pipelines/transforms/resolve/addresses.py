@@ -220,7 +220,7 @@ def _cuts(first: pl.Expr) -> pl.Expr:
 def _full_names_from_handles(features: pl.DataFrame) -> pl.DataFrame:
     """rid, spelled_first, spelled_last of named records whose X handle spells the full
     first name their shown nickname shortens: 'Mike Chaovabro' with '@michaechaova12' is
-    Michael (not Mick). Only when exactly one such first name fits."""
+    Michael (not Mick). Only when exactly one such first name fits a name in the network."""
     letters = pl.col("x_handle_key").str.replace_all(r"[^a-z]", "")
     candidates = (
         features.select("rid", "first_key", "last_key", "first_canon", "x_handle_key")
@@ -234,6 +234,9 @@ def _full_names_from_handles(features: pl.DataFrame) -> pl.DataFrame:
         .select("rid", "last_key", pl.col("first_canon").alias("canon"), letters.alias("handle"))
     )
     cut, canon, handle = pl.col("cut"), pl.col("canon"), pl.col("handle")
+    # only names some record shows: '@robertanleyf4' fits Robert and Roberta Anleyford,
+    # and usually only one of them is in the network
+    shown = features.select(pl.col("first_key").alias("canon"), "last_key").unique()
     return (
         candidates.with_columns(_cuts(canon).alias("cut"))
         .explode("cut")
@@ -242,6 +245,7 @@ def _full_names_from_handles(features: pl.DataFrame) -> pl.DataFrame:
             & (handle.str.len_chars() - cut >= 3)
             & pl.col("last_key").str.starts_with(handle.str.slice(cut))
         )
+        .join(shown, on=["canon", "last_key"], how="semi")
         .group_by("rid")
         .agg(pl.col("canon").unique().alias("spelled_first"), pl.col("last_key").first())
         .filter(pl.col("spelled_first").list.len() == 1)
