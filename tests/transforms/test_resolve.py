@@ -751,6 +751,27 @@ def test_a_first_name_with_a_handle_takes_the_one_surname_it_spells(
     assert not together(result, "x", "li2")
 
 
+def test_an_address_of_initial_and_surname_spells_a_first_name_cards_surname(
+    no_previous: pl.DataFrame,
+) -> None:
+    priya = {
+        "record_id": "li",
+        "source": "linkedin",
+        "first_name": "Priya",
+        "last_name": "Andanberg",
+        "company": "Helix Labs",
+        "linkedin_url": "https://www.linkedin.com/in/pandanberg",
+    }
+    card = {"record_id": "card", "source": "google", "first_name": "Priya"}
+    card["emails"] = ["pandanberg84@gmail.com"]
+    result = resolve(make_records([priya, card]), no_previous, Overrides(), CONFIG)
+    assert together(result, "card", "li")
+    # another initial spells nobody's surname here
+    other = {**card, "emails": ["kandanberg84@gmail.com"]}
+    result = resolve(make_records([priya, other]), no_previous, Overrides(), CONFIG)
+    assert not together(result, "card", "li")
+
+
 def test_a_handle_that_cuts_the_first_name_short_still_spells_the_surname(
     no_previous: pl.DataFrame,
 ) -> None:

@@ -258,14 +258,14 @@ def _full_names_from_handles(features: pl.DataFrame) -> pl.DataFrame:
 
 
 def with_surnames_from_handles(features: pl.DataFrame) -> pl.DataFrame:
-    """'Priya' with handle '@priyaandan227' or 'priya.andanberg@...' takes the surname of the
-    one Priya Andan... in the network.
+    """'Priya' with handle '@priyaandan227' or 'pandanberg@...' takes the surname of the one
+    Priya Andan... in the network.
 
     A first-name-only record whose X handle or e-mail local part starts with its first name,
-    whole or cut (``_cuts``), spells the start of the surname (at least three letters;
-    handles are often cut short). When exactly one surname of that first name in the
-    network starts with what follows any such cut, the record is matched under that full
-    name (never displayed).
+    whole or cut (``_cuts``), or with its initial ('tflaanton@' for Timothy), spells the
+    start of the surname (at least three letters; handles are often cut short). When
+    exactly one surname of that first name in the network starts with what follows any
+    such cut, the record is matched under that full name (never displayed).
     """
     first_only = features.select(
         "rid", "first_key", "last_key", "email_keys", "x_handle_key"
@@ -285,7 +285,7 @@ def with_surnames_from_handles(features: pl.DataFrame) -> pl.DataFrame:
         )
         .explode("spelled")
         .drop_nulls("spelled")
-        .with_columns(_cuts(first).alias("cut"))
+        .with_columns(_cuts(first).list.concat(pl.lit([1])).alias("cut"))  # 1: the initial
         .explode("cut")
         .filter(handle.str.slice(0, pl.col("cut")) == first.str.slice(0, pl.col("cut")))
         .select("rid", "first_key", handle.str.slice(pl.col("cut")).alias("start"))
