@@ -273,7 +273,7 @@ def with_surnames_from_handles(features: pl.DataFrame) -> pl.DataFrame:
     if first_only.height == 0:
         return features
     letters = pl.element().str.extract(r"^([^@]+)").str.replace_all(r"[^a-z]", "")
-    first, handle = pl.col("first_key"), pl.col("spelled")
+    first, text = pl.col("first_key"), pl.col("spelled")
     spelled = (
         first_only.select(
             "rid",
@@ -287,8 +287,8 @@ def with_surnames_from_handles(features: pl.DataFrame) -> pl.DataFrame:
         .drop_nulls("spelled")
         .with_columns(_cuts(first).list.concat(pl.lit([1])).alias("cut"))  # 1: the initial
         .explode("cut")
-        .filter(handle.str.slice(0, pl.col("cut")) == first.str.slice(0, pl.col("cut")))
-        .select("rid", "first_key", handle.str.slice(pl.col("cut")).alias("start"))
+        .filter(text.str.slice(0, pl.col("cut")) == first.str.slice(0, pl.col("cut")))
+        .select("rid", "first_key", text.str.slice(pl.col("cut")).alias("start"))
         .filter(pl.col("start").str.len_chars() >= 3)
         .unique()
     )

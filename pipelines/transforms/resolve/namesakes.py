@@ -12,8 +12,8 @@ shortens ('Jimmy Chatha' carries 'james chatha' too), with a shared city or empl
 nicknames are ambiguous (Pat, Chris), and joins through them alone were wrong 8 % of the
 time. Of a very rare name's three groups, one that agrees with two groups differing only
 by employer joins the larger (``_hub_joins``). A pair whose full names nearly agree joins
-its two groups when they share an employer (``join_near_names_at_one_employer``). Everything here is a group-level column
-operation.
+its two groups when they share an employer (``join_near_names_at_one_employer``).
+Everything here is a group-level column operation.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def join_sole_namesakes(
     agree = pl.col("agree")
     compared = pairs.with_columns(
         (~disagree).alias("agree"),
-        _disagree(but="employers").alias("differ_beyond_employer"),
+        _disagree_beyond_employers().alias("differ_beyond_employer"),
         # what the name must come with: nothing when rare enough, else a city or employer
         (
             same_city
@@ -296,16 +296,16 @@ def _comparing_profiles() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     )
     # people change employers far more often than cities: the one other group with this
     # name in the same city is the same person with an old card, not a namesake
-    disagree = _disagree(but="employers") | (holds_different("employers") & ~same_city)
+    disagree = _disagree_beyond_employers() | (holds_different("employers") & ~same_city)
     return disagree, same_city, same_employer
 
 
-def _disagree(but: str) -> pl.Expr:
-    """Two joined profiles disagree on an attribute other than ``but``, or an override
-    names either."""
+def _disagree_beyond_employers() -> pl.Expr:
+    """Two joined profiles hold different profiles, X accounts, cities or personal
+    addresses, or an override names either."""
     disagree = pl.col("cannot") | pl.col("cannot_r")
     for column in _PROFILE:
-        if column != but:
+        if column != "employers":
             disagree = disagree | holds_different(column)
     return disagree
 
