@@ -730,17 +730,20 @@ def test_a_bare_work_address_takes_the_one_matching_name_at_that_employer(
     assert not together(result, "mail", "li2")
 
 
+PRIYA_LINKEDIN = {
+    "record_id": "li",
+    "source": "linkedin",
+    "first_name": "Priya",
+    "last_name": "Andanberg",
+    "company": "Helix Labs",
+    "linkedin_url": "https://www.linkedin.com/in/pandanberg",
+}
+
+
 def test_a_first_name_with_a_handle_takes_the_one_surname_it_spells(
     no_previous: pl.DataFrame,
 ) -> None:
-    priya = {
-        "record_id": "li",
-        "source": "linkedin",
-        "first_name": "Priya",
-        "last_name": "Andanberg",
-        "company": "Helix Labs",
-        "linkedin_url": "https://www.linkedin.com/in/pandanberg",
-    }
+    priya = PRIYA_LINKEDIN
     tweet = {"record_id": "x", "source": "x", "full_name": "Priya 🚀", "x_handle": "@priyaandan227"}
     result = resolve(make_records([priya, tweet]), no_previous, Overrides(), CONFIG)
     assert together(result, "x", "li")
@@ -754,14 +757,7 @@ def test_a_first_name_with_a_handle_takes_the_one_surname_it_spells(
 def test_an_address_of_initial_and_surname_spells_a_first_name_cards_surname(
     no_previous: pl.DataFrame,
 ) -> None:
-    priya = {
-        "record_id": "li",
-        "source": "linkedin",
-        "first_name": "Priya",
-        "last_name": "Andanberg",
-        "company": "Helix Labs",
-        "linkedin_url": "https://www.linkedin.com/in/pandanberg",
-    }
+    priya = PRIYA_LINKEDIN
     card = {"record_id": "card", "source": "google", "first_name": "Priya"}
     card["emails"] = ["pandanberg84@gmail.com"]
     result = resolve(make_records([priya, card]), no_previous, Overrides(), CONFIG)
@@ -775,14 +771,7 @@ def test_an_address_of_initial_and_surname_spells_a_first_name_cards_surname(
 def test_a_handle_that_cuts_the_first_name_short_still_spells_the_surname(
     no_previous: pl.DataFrame,
 ) -> None:
-    charles = {
-        "record_id": "li",
-        "source": "linkedin",
-        "first_name": "Charles",
-        "last_name": "Weselton",
-        "company": "Helix Labs",
-        "linkedin_url": "https://www.linkedin.com/in/cweselton",
-    }
+    charles = {**PRIYA_LINKEDIN, "first_name": "Charles", "last_name": "Weselton"}
     # 15 characters: 'charle' + 'wesel' + digits
     tweet = {
         "record_id": "x",
