@@ -217,6 +217,21 @@ def _cuts(first: pl.Expr) -> pl.Expr:
     return pl.int_ranges(pl.min_horizontal(length, _SHORTEST_CUT), length + 1)
 
 
+def _surname_starts(frame: pl.DataFrame, first: str, text: str, cuts: pl.Expr) -> pl.DataFrame:
+    """``frame`` with ``start``: what follows each of ``cuts`` where ``text`` (the letters of
+    a handle or local part) begins like ``first``, one row per such cut, when it is at least
+    three letters long (the start of a surname)."""
+    cut, letters = pl.col("_cut"), pl.col(text)
+    return (
+        frame.with_columns(cuts.alias("_cut"))
+        .explode("_cut")
+        .filter(letters.str.slice(0, cut) == pl.col(first).str.slice(0, cut))
+        .with_columns(letters.str.slice(cut).alias("start"))
+        .filter(pl.col("start").str.len_chars() >= 3)
+        .drop("_cut")
+    )
+
+
 def _full_names_from_handles(features: pl.DataFrame) -> pl.DataFrame:
     """rid, spelled_first, spelled_last of named records whose X handle spells the full
     first name their shown nickname shortens: 'Mike Chaovabro' with '@michaechaova12' is
@@ -233,18 +248,12 @@ def _full_names_from_handles(features: pl.DataFrame) -> pl.DataFrame:
         .filter(pl.col("first_canon") != pl.col("first_key"))
         .select("rid", "last_key", pl.col("first_canon").alias("canon"), letters.alias("handle"))
     )
-    cut, canon, handle = pl.col("cut"), pl.col("canon"), pl.col("handle")
     # only names some record shows: '@robertanleyf4' fits Robert and Roberta Anleyford,
     # and usually only one of them is in the network
     shown = features.select(pl.col("first_key").alias("canon"), "last_key").unique()
     return (
-        candidates.with_columns(_cuts(canon).alias("cut"))
-        .explode("cut")
-        .filter(
-            (handle.str.slice(0, cut) == canon.str.slice(0, cut))
-            & (handle.str.len_chars() - cut >= 3)
-            & pl.col("last_key").str.starts_with(handle.str.slice(cut))
-        )
+        _surname_starts(candidates, "canon", "handle", _cuts(pl.col("canon")))
+        .filter(pl.col("last_key").str.starts_with(pl.col("start")))
         .join(shown, on=["canon", "last_key"], how="semi")
         .group_by("rid")
         .agg(pl.col("canon").unique().alias("spelled_first"), pl.col("last_key").first())
@@ -273,8 +282,7 @@ def with_surnames_from_handles(features: pl.DataFrame) -> pl.DataFrame:
     if first_only.height == 0:
         return features
     letters = pl.element().str.extract(r"^([^@]+)").str.replace_all(r"[^a-z]", "")
-    first, text = pl.col("first_key"), pl.col("spelled")
-    spelled = (
+    texts = (
         first_only.select(
             "rid",
             "first_key",
@@ -285,11 +293,11 @@ def with_surnames_from_handles(features: pl.DataFrame) -> pl.DataFrame:
         )
         .explode("spelled")
         .drop_nulls("spelled")
-        .with_columns(_cuts(first).list.concat(pl.lit([1])).alias("cut"))  # 1: the initial
-        .explode("cut")
-        .filter(text.str.slice(0, pl.col("cut")) == first.str.slice(0, pl.col("cut")))
-        .select("rid", "first_key", text.str.slice(pl.col("cut")).alias("start"))
-        .filter(pl.col("start").str.len_chars() >= 3)
+    )
+    cuts = _cuts(pl.col("first_key")).list.concat(pl.lit([1]))  # 1: after the initial
+    spelled = (
+        _surname_starts(texts, "first_key", "spelled", cuts)
+        .select("rid", "first_key", "start")
         .unique()
     )
     if spelled.height == 0:
